@@ -1,0 +1,98 @@
+//! A finding: one breach of one rule, with where it is and how to fix it.
+
+use crate::model::ByteSpan;
+use crate::rules::Rule;
+
+/// Where in an event struct a finding points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CodeTarget {
+    /// The struct as a whole (its name).
+    Struct,
+    /// The name of the field at this index, in declaration order.
+    FieldName(usize),
+    /// The type of the field at this index, in declaration order.
+    FieldType(usize),
+}
+
+/// One breach of one rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule broken.
+    pub rule: &'static Rule,
+    /// What is wrong, naming the event and the field; lowercase, no trailing period.
+    pub message: String,
+    /// The fix for this case; lowercase, no trailing period.
+    pub help: String,
+    /// The event concerned, if any.
+    pub event: Option<String>,
+    /// The field concerned, if any.
+    pub field: Option<String>,
+    /// Where in the manifest, if the finding involves it.
+    pub manifest_span: Option<ByteSpan>,
+    /// Where in the event struct, if the finding involves it.
+    pub code: Option<CodeTarget>,
+}
+
+impl Finding {
+    /// A finding of `rule` with its message and fix.
+    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            message: message.into(),
+            help: help.into(),
+            event: None,
+            field: None,
+            manifest_span: None,
+            code: None,
+        }
+    }
+
+    /// Names the event.
+    #[must_use]
+    pub fn event(mut self, event: impl Into<String>) -> Self {
+        self.event = Some(event.into());
+        self
+    }
+
+    /// Names the field.
+    #[must_use]
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Points into the manifest; a zero-length span at offset 0 counts as unknown.
+    #[must_use]
+    pub fn at_manifest(mut self, span: ByteSpan) -> Self {
+        if span != ByteSpan::default() {
+            self.manifest_span = Some(span);
+        }
+        self
+    }
+
+    /// Points into the event struct.
+    #[must_use]
+    pub fn at_code(mut self, target: CodeTarget) -> Self {
+        self.code = Some(target);
+        self
+    }
+
+    /// The text of a compiler error: the message, then the why, the fix and the rule.
+    ///
+    /// ```text
+    /// field `config_path` has type `PathBuf`, which can carry a file-system path
+    ///   = why: paths contain user names, ...
+    ///   = help: send a coarse fact about the path instead, ...
+    ///   = rule: TL007 path-field (cargo telemetry-lint explain TL007)
+    /// ```
+    pub fn render_for_compiler(&self) -> String {
+        format!(
+            "{}\n  = why: {}\n  = help: {}\n  = rule: {} (cargo telemetry-lint explain {})",
+            self.message,
+            self.rule.why,
+            self.help,
+            self.rule.code(),
+            self.rule.id
+        )
+    }
+}

@@ -1,0 +1,74 @@
+//! The telemetry manifest: its model, its loader, the rule table, and the checks
+//! shared by `#[telemetry_event]` and `cargo telemetry-lint`.
+//!
+//! A project declares every telemetry event once, in `telemetry.yaml`:
+//!
+//! ```yaml
+//! version: 1
+//! project:
+//!   name: acme
+//!   contact: telemetry@acme.example
+//!   retention_days: 90
+//!   opt_out: { env: ACME_TELEMETRY=0, flag: --no-telemetry }
+//! events:
+//!   command_finished:
+//!     description: A command ran to completion.
+//!     purpose: Learn which commands fail, to prioritise fixes.
+//!     owner: cli-team
+//!     since: 0.4.0
+//!     expires: 2027-06-30
+//!     fields:
+//!       command: { type: enum, values: [build, test], category: interaction, description: Which command ran. }
+//!       duration: { type: duration_bucket, buckets: [1s, 10s, 1min], category: technical, description: How long it took. }
+//! ```
+//!
+//! The crate works in two steps, after cargo-deny's configuration: [`load_path`] (or
+//! [`parse_str`]) parses with source spans and rejects unknown and duplicate keys;
+//! [`validate`] then resolves the [`Manifest`] into a [`ValidManifest`] and records
+//! every problem as a [`Finding`] instead of stopping at the first.
+//!
+//! # The field-type vocabulary
+//!
+//! Field types are a closed vocabulary, [`FieldType`]; each is coarse by
+//! construction and carried by a fixed set of Rust types (see its docs for the
+//! table). There is deliberately no string, timestamp, identifier, list or map type:
+//! those are what carry personal data. [`classify_type`] maps a Rust type to the
+//! field type it carries, or to the rule that forbids it.
+//!
+//! # Rules
+//!
+//! Every check is a [`Rule`] in [`RULES`], with its id, name, level and docs; the
+//! compiler errors, the linter's findings, `explain` and `docs/rules.md` all come
+//! from that one table.
+#![deny(missing_docs)]
+
+mod check;
+mod finding;
+mod load;
+mod model;
+pub mod rules;
+mod rust_types;
+mod valid;
+mod vocab;
+
+pub use check::{
+    EventStruct, StructField, check_enum_variants, check_event_struct, check_field_type, closest,
+    default_event_name, enum_values_message, type_mismatch_help, type_mismatch_message,
+};
+pub use finding::{CodeTarget, Finding};
+pub use load::{
+    LoadError, Loaded, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES, line_column,
+    load_bytes, load_path, parse_str,
+};
+pub use model::{ByteSpan, Event, Field, Located, LocatedMap, Manifest, OptOut, Policy, Project};
+pub use rules::{Enforced, Level, RULES, Rule};
+pub use rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
+pub use valid::{
+    DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS, DEFAULT_MAX_RETENTION_DAYS, EventDef,
+    FieldDef, Text, ValidManifest, ValidPolicy, ValidProject, check_policy, is_placeholder,
+    is_snake_case, validate,
+};
+pub use vocab::{
+    Category, Date, Expiry, FieldType, bucket_labels, format_duration_ms, format_size_bytes,
+    parse_duration_ms, parse_size_bytes,
+};

@@ -1,0 +1,242 @@
+//! Loading `telemetry.yaml`: size and shape limits first, then YAML with spans.
+//!
+//! A manifest is untrusted input: it may come from a pull request. The loader
+//! therefore refuses, before any parsing, anything over [`MAX_MANIFEST_BYTES`], and
+//! parses with a budget on nesting depth, node count and alias expansion, so an alias
+//! bomb or 100,000-deep nesting is a clear error in milliseconds, not a hang or an
+//! out-of-memory abort.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::model::{ByteSpan, Manifest};
+
+/// The largest manifest accepted, in bytes: 16 MiB.
+///
+/// A manifest of 5,000 events of five fields each is about 4 MiB; anything far
+/// larger is not a hand-written data dictionary.
+pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The deepest nesting accepted. The format itself nests six levels deep
+/// (`events` > event > `fields` > field > `values` > value).
+pub const MAX_DEPTH: usize = 24;
+
+/// The most YAML nodes (mappings, sequences and scalars) accepted: 2,000,000.
+pub const MAX_NODES: usize = 2_000_000;
+
+/// The most nodes that aliases may replay in one manifest: 10,000. A manifest has
+/// no need for aliases at all; a few are tolerated for shared field definitions.
+pub const MAX_ALIAS_REPLAY: usize = 10_000;
+
+/// Why a manifest could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// What is wrong, lowercase, without trailing period.
+    pub message: String,
+    /// Where in the text, when known.
+    pub span: Option<ByteSpan>,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl LoadError {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        LoadError {
+            message: message.into(),
+            span: None,
+            help: help.into(),
+        }
+    }
+}
+
+/// A manifest's text, decoded, with the parse result.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The text as read: UTF-8, byte-order mark removed. Spans index into it.
+    pub source: String,
+    /// The parsed manifest, or why it could not be parsed.
+    pub manifest: Result<Manifest, LoadError>,
+}
+
+/// Reads and parses the manifest at `path`.
+///
+/// # Errors
+/// The outer error is for a file that cannot be read as text at all (missing, a
+/// directory, too large, not UTF-8); there is no source to point into. A YAML or
+/// shape error comes back inside [`Loaded::manifest`], with the source.
+pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        LoadError::new(
+            format!("cannot read the manifest `{shown}`: {e}"),
+            "create telemetry.yaml at the workspace root, or name the manifest's path",
+        )
+    })?;
+    if metadata.is_dir() {
+        return Err(LoadError::new(
+            format!("the manifest `{shown}` is a directory"),
+            "name the telemetry.yaml file itself, not the folder that holds it",
+        ));
+    }
+    if metadata.len() > MAX_MANIFEST_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        LoadError::new(
+            format!("cannot read the manifest `{shown}`: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    load_bytes(&bytes)
+}
+
+/// Decodes and parses manifest bytes (see [`load_path`]).
+///
+/// # Errors
+/// When the bytes are too many or not UTF-8.
+pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError {
+        message: format!(
+            "the manifest is not valid UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ),
+        span: Some(ByteSpan::new(e.valid_up_to(), 0)),
+        help: "save telemetry.yaml as UTF-8".to_owned(),
+    })?;
+    let source = text.to_owned();
+    let manifest = parse_str(&source);
+    Ok(Loaded { source, manifest })
+}
+
+fn too_large(len: u64) -> LoadError {
+    LoadError::new(
+        format!("the manifest is {len} bytes; the limit is {MAX_MANIFEST_BYTES} bytes (16 MiB)"),
+        "a manifest is a hand-kept data dictionary; split generated content out of it",
+    )
+}
+
+/// Parses manifest text that is already in memory.
+///
+/// # Errors
+/// Any YAML syntax error, budget breach (depth, node count, aliases), duplicate
+/// key, unknown key, missing key or value of the wrong shape, with its span.
+pub fn parse_str(text: &str) -> Result<Manifest, LoadError> {
+    if text.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
+    if text.trim().is_empty() {
+        return Err(LoadError::new(
+            "the manifest is empty",
+            "start from `version: 1`, a `project` section and an `events` section",
+        ));
+    }
+    let mut options = serde_saphyr::Options::default();
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = MAX_NODES.saturating_mul(2);
+    budget.max_documents = 1;
+    options.budget = Some(budget);
+    options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAY;
+    options.alias_limits.max_replay_stack_depth = 8;
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options::<Manifest>(text, options).map_err(|e| convert(&e, text))
+}
+
+fn convert(error: &serde_saphyr::Error, text: &str) -> LoadError {
+    let error = error.without_snippet();
+    let mut message = error.to_string();
+    // The parser's messages carry their own position suffix; spans carry it for us.
+    if let Some(cut) = message.find(" at line ") {
+        message.truncate(cut);
+    }
+    // Advice meant for the programs that embed the parser, not for manifest authors.
+    if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
+        message.truncate(cut);
+    }
+    let message = lowercase_first(message.trim().trim_end_matches('.'));
+    let span = error.location().and_then(|location| {
+        let span = location.span();
+        match span.byte_offset() {
+            Some(offset) => Some(ByteSpan::new(
+                offset as usize,
+                span.byte_len().unwrap_or(0) as usize,
+            )),
+            None => line_column_offset(text, location.line(), location.column())
+                .map(|offset| ByteSpan::new(offset, 0)),
+        }
+    });
+    let help = help_for(&message);
+    LoadError {
+        message: format!("invalid manifest: {message}"),
+        span,
+        help,
+    }
+}
+
+fn help_for(message: &str) -> String {
+    let lower = message.to_lowercase();
+    let help = if lower.contains("duplicate") {
+        "each key may appear once in a mapping; merge or rename the duplicate"
+    } else if lower.contains("unknown field") {
+        "remove the key or fix its spelling; the schema in schemas/telemetry-manifest.schema.json lists every key"
+    } else if lower.contains("unknown variant") {
+        "use one of the listed words"
+    } else if lower.contains("missing field") {
+        "add the missing key"
+    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
+        "a manifest needs neither deep nesting nor alias expansion; write the events out plainly"
+    } else {
+        "fix the YAML at the marked place"
+    };
+    help.to_owned()
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The byte offset of a 1-based line and column, when they fall inside `text`.
+fn line_column_offset(text: &str, line: u64, column: u64) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(usize::try_from(line - 2).ok()?)
+            .map(|(i, _)| i + 1)?
+    };
+    let rest = &text[line_start..];
+    let col = usize::try_from(column.saturating_sub(1)).ok()?;
+    let within = rest
+        .char_indices()
+        .nth(col)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(line_start + within)
+}
+
+/// The 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}

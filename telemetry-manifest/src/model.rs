@@ -1,0 +1,241 @@
+//! The manifest as parsed: a faithful image of `telemetry.yaml` with the source span
+//! of every event, field and value that a diagnostic may need to point at.
+//!
+//! Nothing here is checked beyond its YAML shape; [`crate::validate`] turns a
+//! [`Manifest`] into a [`crate::ValidManifest`] and records what is wrong on the way.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+
+use crate::vocab::{Category, FieldType};
+
+/// A byte range in the manifest's text, for diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ByteSpan {
+    /// Offset of the first byte, from the start of the file.
+    pub offset: usize,
+    /// Length in bytes; may be zero.
+    pub len: usize,
+}
+
+impl ByteSpan {
+    /// A span from an offset and a length, both in bytes.
+    pub const fn new(offset: usize, len: usize) -> Self {
+        ByteSpan { offset, len }
+    }
+}
+
+/// A value with the place it was written in the manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it stands in the manifest; zero-length where the parser gave no span.
+    pub span: ByteSpan,
+}
+
+impl<T> Located<T> {
+    /// Wraps a value with its span.
+    pub const fn new(value: T, span: ByteSpan) -> Self {
+        Located { value, span }
+    }
+}
+
+impl<T> std::ops::Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let span = spanned.referenced.span();
+        let span = match (span.byte_offset(), span.byte_len()) {
+            (Some(offset), Some(len)) => ByteSpan::new(offset as usize, len as usize),
+            _ => ByteSpan::default(),
+        };
+        Ok(Located::new(spanned.value, span))
+    }
+}
+
+/// A YAML mapping kept in source order, with the span of every key and value.
+///
+/// Duplicate keys never reach this type: the loader rejects them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocatedMap<V>(pub Vec<(Located<String>, Located<V>)>);
+
+impl<V> Default for LocatedMap<V> {
+    fn default() -> Self {
+        LocatedMap(Vec::new())
+    }
+}
+
+impl<V> LocatedMap<V> {
+    /// The entries in source order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Located<String>, &Located<V>)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The value under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&Located<V>> {
+        self.0.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the mapping has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for LocatedMap<V> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = LocatedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Located<String>>()? {
+                    let value = map.next_value::<Located<V>>()?;
+                    entries.push((key, value));
+                }
+                Ok(LocatedMap(entries))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(LocatedMap(Vec::new()))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+/// The whole manifest, `telemetry.yaml`, as parsed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The format version; only `1` exists.
+    pub version: Located<u32>,
+    /// Who collects the data and how to opt out.
+    pub project: Located<Project>,
+    /// The privacy policy the events must meet; strict defaults apply when absent.
+    #[serde(default)]
+    pub policy: Option<Located<Policy>>,
+    /// The events, by name (snake_case).
+    #[serde(default)]
+    pub events: LocatedMap<Event>,
+}
+
+/// The project that collects the data.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// The project's name, as users know it.
+    pub name: Located<String>,
+    /// Where users send questions and deletion requests (an e-mail address or URL).
+    #[serde(default)]
+    pub contact: Option<Located<String>>,
+    /// How long collected events are kept, in days, unless an event says otherwise.
+    pub retention_days: Located<u32>,
+    /// How users turn telemetry off.
+    #[serde(default)]
+    pub opt_out: Option<Located<OptOut>>,
+}
+
+/// The ways a user can turn telemetry off; at least one must be given.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptOut {
+    /// An environment variable assignment, such as `ACME_TELEMETRY=0`.
+    #[serde(default)]
+    pub env: Option<Located<String>>,
+    /// A command-line flag, such as `--no-telemetry`.
+    #[serde(default)]
+    pub flag: Option<Located<String>>,
+    /// A command that persists the choice, such as `acme telemetry disable`.
+    #[serde(default)]
+    pub command: Option<Located<String>>,
+    /// A configuration file setting, such as `telemetry = false in ~/.config/acme.toml`.
+    #[serde(default)]
+    pub config: Option<Located<String>>,
+    /// Whether the program honours `DO_NOT_TRACK=1`.
+    #[serde(default)]
+    pub do_not_track: Option<Located<bool>>,
+}
+
+/// The privacy policy that the manifest's events must meet.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The longest retention any event may declare, in days (default 365).
+    #[serde(default)]
+    pub max_retention_days: Option<Located<u32>>,
+    /// The data categories fields may use (default: `technical`, `interaction`).
+    #[serde(default)]
+    pub allowed_categories: Option<Located<Vec<Located<Category>>>>,
+    /// The most distinct value combinations one event may take (default 10,000).
+    #[serde(default)]
+    pub max_combinations: Option<Located<u64>>,
+}
+
+/// One event: a thing that happened, sent with a fixed set of fields.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// What happened, in plain language.
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Why the project needs to know: the decision the data informs.
+    #[serde(default)]
+    pub purpose: Option<Located<String>>,
+    /// Who answers for this event: a team or a person's handle.
+    #[serde(default)]
+    pub owner: Option<Located<String>>,
+    /// The first program version that sends it.
+    #[serde(default)]
+    pub since: Option<Located<String>>,
+    /// When collection stops: `YYYY-MM-DD` or `never`.
+    #[serde(default)]
+    pub expires: Option<Located<String>>,
+    /// How long this event is kept, in days, when it differs from the project's.
+    #[serde(default)]
+    pub retention_days: Option<Located<u32>>,
+    /// The fields, by name (snake_case, the Rust field names).
+    #[serde(default)]
+    pub fields: LocatedMap<Field>,
+}
+
+/// One field of an event.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The field type, from the closed vocabulary of [`FieldType`].
+    #[serde(rename = "type")]
+    pub ty: Located<FieldType>,
+    /// The data category of what the field reveals.
+    pub category: Located<Category>,
+    /// What the field says, in plain language.
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// For `enum` fields: every value the field may take, in snake_case.
+    #[serde(default)]
+    pub values: Option<Located<Vec<Located<String>>>>,
+    /// For bucket fields: the ascending bounds between buckets (`100ms`, `1MiB`, ...).
+    #[serde(default)]
+    pub buckets: Option<Located<Vec<Located<String>>>>,
+    /// For `count` fields: the largest value that will be sent; larger values are
+    /// clamped to it.
+    #[serde(default)]
+    pub max: Option<Located<u64>>,
+}

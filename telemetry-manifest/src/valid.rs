@@ -1,0 +1,591 @@
+//! From the manifest as parsed to the manifest as checked.
+//!
+//! [`validate`] never stops at the first problem: it resolves what it can (bucket
+//! bounds into numbers, dates into [`Date`]s), records a [`Finding`] for the rest, and
+//! always returns a [`ValidManifest`] that later checks can run on. [`check_policy`]
+//! then holds that manifest to the project's privacy policy.
+
+use heck::ToSnakeCase;
+
+use crate::finding::Finding;
+use crate::model::{ByteSpan, Located, Manifest};
+use crate::rules;
+use crate::vocab::{self, Category, Date, Expiry, FieldType};
+
+/// The default of `policy.max_retention_days`: 365 days.
+pub const DEFAULT_MAX_RETENTION_DAYS: u32 = 365;
+
+/// The default of `policy.allowed_categories`.
+pub const DEFAULT_ALLOWED_CATEGORIES: [Category; 2] = [Category::Technical, Category::Interaction];
+
+/// The default of `policy.max_combinations`: 10,000.
+pub const DEFAULT_MAX_COMBINATIONS: u64 = 10_000;
+
+/// A piece of text from the manifest with its span.
+pub type Text = Located<String>;
+
+/// The manifest as checked: parameters resolved, defaults applied, events sorted
+/// by name.
+#[derive(Clone, Debug)]
+pub struct ValidManifest {
+    /// The project.
+    pub project: ValidProject,
+    /// The policy, defaults applied.
+    pub policy: ValidPolicy,
+    /// The events, sorted by name.
+    pub events: Vec<EventDef>,
+}
+
+/// The project section.
+#[derive(Clone, Debug)]
+pub struct ValidProject {
+    /// The project's name.
+    pub name: Text,
+    /// Where users send questions.
+    pub contact: Option<Text>,
+    /// The default retention, in days.
+    pub retention_days: Located<u32>,
+    /// The ways to opt out, as `(kind, how)` pairs in a fixed order: `env`, `flag`,
+    /// `command`, `config`, `do_not_track`.
+    pub opt_out: Vec<(&'static str, Text)>,
+    /// Where the `project` section stands.
+    pub span: ByteSpan,
+}
+
+/// The policy section with its defaults applied.
+#[derive(Clone, Debug)]
+pub struct ValidPolicy {
+    /// The longest retention allowed, in days.
+    pub max_retention_days: u32,
+    /// The data categories allowed.
+    pub allowed_categories: Vec<Category>,
+    /// The most distinct value combinations one event may take.
+    pub max_combinations: u64,
+    /// Where the `policy` section stands, if written.
+    pub span: Option<ByteSpan>,
+}
+
+/// One event, checked.
+#[derive(Clone, Debug)]
+pub struct EventDef {
+    /// The event's name, with the span of its key.
+    pub name: Text,
+    /// Where the event's body stands.
+    pub span: ByteSpan,
+    /// What happened.
+    pub description: Option<Text>,
+    /// Why it is collected.
+    pub purpose: Option<Text>,
+    /// Who answers for it.
+    pub owner: Option<Text>,
+    /// The first version that sends it.
+    pub since: Option<Text>,
+    /// When collection stops, if written and valid.
+    pub expires: Option<Located<Expiry>>,
+    /// Its own retention in days, if it overrides the project's.
+    pub retention_days: Option<Located<u32>>,
+    /// The fields, in manifest order.
+    pub fields: Vec<FieldDef>,
+}
+
+impl EventDef {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name.value == name)
+    }
+}
+
+/// One field, checked.
+#[derive(Clone, Debug)]
+pub struct FieldDef {
+    /// The field's name, with the span of its key.
+    pub name: Text,
+    /// Where the field's body stands.
+    pub span: ByteSpan,
+    /// The declared type.
+    pub ty: Located<FieldType>,
+    /// The declared data category.
+    pub category: Located<Category>,
+    /// What the field says.
+    pub description: Option<Text>,
+    /// For `enum`: the values, in manifest order.
+    pub values: Vec<Text>,
+    /// For buckets: ascending bounds, in milliseconds (durations) or bytes (sizes);
+    /// the type's [`FieldType::default_bounds`] when none are written.
+    pub bounds: Vec<u64>,
+    /// For `count`: the largest value sent, if declared.
+    pub max: Option<u64>,
+}
+
+impl FieldDef {
+    /// The values the field may take, as sent: enum values, bucket labels, the fixed
+    /// values of `bool`, `os_family` and `arch`; empty for `count` and `version`.
+    pub fn possible_values(&self) -> Vec<String> {
+        match self.ty.value {
+            FieldType::Enum => self.values.iter().map(|v| v.value.clone()).collect(),
+            FieldType::DurationBucket | FieldType::SizeBucket => {
+                vocab::bucket_labels(self.ty.value, &self.bounds)
+            }
+            other => other.fixed_values().iter().map(|v| (*v).to_owned()).collect(),
+        }
+    }
+}
+
+/// Whether `text` is a snake_case identifier: lowercase ASCII letters, digits and
+/// single underscores, starting with a letter.
+pub fn is_snake_case(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !text.contains("__")
+        && !text.ends_with('_')
+}
+
+/// Checks a parsed manifest and resolves it. Never fails: problems are findings.
+pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let project = &manifest.project.value;
+    let mut opt_out = Vec::new();
+    if let Some(ways) = &project.opt_out {
+        let ways = &ways.value;
+        for (kind, text) in [
+            ("env", &ways.env),
+            ("flag", &ways.flag),
+            ("command", &ways.command),
+            ("config", &ways.config),
+        ] {
+            if let Some(text) = text {
+                opt_out.push((kind, text.clone()));
+            }
+        }
+        if let Some(dnt) = &ways.do_not_track
+            && dnt.value
+        {
+            opt_out.push(("do_not_track", Located::new("DO_NOT_TRACK=1".to_owned(), dnt.span)));
+        }
+    }
+    let project = ValidProject {
+        name: project.name.clone(),
+        contact: project.contact.clone(),
+        retention_days: project.retention_days.clone(),
+        opt_out,
+        span: manifest.project.span,
+    };
+
+    let raw_policy = manifest.policy.as_ref().map(|p| &p.value);
+    let policy = ValidPolicy {
+        max_retention_days: raw_policy
+            .and_then(|p| p.max_retention_days.as_ref())
+            .map_or(DEFAULT_MAX_RETENTION_DAYS, |v| v.value),
+        allowed_categories: raw_policy
+            .and_then(|p| p.allowed_categories.as_ref())
+            .map_or_else(
+                || DEFAULT_ALLOWED_CATEGORIES.to_vec(),
+                |list| list.value.iter().map(|c| c.value).collect(),
+            ),
+        max_combinations: raw_policy
+            .and_then(|p| p.max_combinations.as_ref())
+            .map_or(DEFAULT_MAX_COMBINATIONS, |v| v.value),
+        span: manifest.policy.as_ref().map(|p| p.span),
+    };
+
+    let mut events = Vec::with_capacity(manifest.events.len());
+    for (name, event) in manifest.events.iter() {
+        let event_name = &name.value;
+        if !is_snake_case(event_name) {
+            findings.push(
+                Finding::new(
+                    rules::INVALID_FIELD_PARAMETERS,
+                    format!("event name `{event_name}` is not snake_case"),
+                    format!("rename the event to `{}`", event_name.to_snake_case()),
+                )
+                .event(event_name)
+                .at_manifest(name.span),
+            );
+        }
+        let body = &event.value;
+        let expires = body.expires.as_ref().and_then(|text| match Expiry::parse(&text.value) {
+            Ok(expiry) => Some(Located::new(expiry, text.span)),
+            Err(message) => {
+                findings.push(
+                    Finding::new(
+                        rules::INVALID_FIELD_PARAMETERS,
+                        format!("event `{event_name}` has an invalid `expires`: {message}"),
+                        "write `expires` as a date such as 2027-06-30, or `never`",
+                    )
+                    .event(event_name)
+                    .at_manifest(text.span),
+                );
+                None
+            }
+        });
+        let mut fields = Vec::with_capacity(body.fields.len());
+        for (field_name, field) in body.fields.iter() {
+            fields.push(validate_field(event_name, field_name, field, &mut findings));
+        }
+        events.push(EventDef {
+            name: name.clone(),
+            span: event.span,
+            description: body.description.clone(),
+            purpose: body.purpose.clone(),
+            owner: body.owner.clone(),
+            since: body.since.clone(),
+            expires,
+            retention_days: body.retention_days.clone(),
+            fields,
+        });
+    }
+    events.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+
+    if manifest.version.value != 1 {
+        findings.push(
+            Finding::new(
+                rules::INVALID_FIELD_PARAMETERS,
+                format!("manifest format version {} is not supported", manifest.version.value),
+                "write `version: 1`, the only format version",
+            )
+            .at_manifest(manifest.version.span),
+        );
+    }
+
+    (
+        ValidManifest {
+            project,
+            policy,
+            events,
+        },
+        findings,
+    )
+}
+
+fn validate_field(
+    event: &str,
+    name: &Text,
+    field: &Located<crate::model::Field>,
+    findings: &mut Vec<Finding>,
+) -> FieldDef {
+    let body = &field.value;
+    let ty = body.ty.value;
+    let field_name = &name.value;
+    let mut finding = |span: ByteSpan, message: String, help: String| {
+        findings.push(
+            Finding::new(rules::INVALID_FIELD_PARAMETERS, message, help)
+                .event(event)
+                .field(field_name)
+                .at_manifest(span),
+        );
+    };
+    if !is_snake_case(field_name) {
+        finding(
+            name.span,
+            format!("field name `{field_name}` of event `{event}` is not snake_case"),
+            format!("rename it `{}`, as the Rust field is named", field_name.to_snake_case()),
+        );
+    }
+
+    let mut values = Vec::new();
+    match (&body.values, ty) {
+        (Some(list), FieldType::Enum) => {
+            if list.value.is_empty() {
+                finding(
+                    list.span,
+                    format!("enum field `{field_name}` of event `{event}` has an empty `values` list"),
+                    "list every value the field may take".to_owned(),
+                );
+            }
+            for value in &list.value {
+                if !is_snake_case(&value.value) {
+                    finding(
+                        value.span,
+                        format!("value `{}` of field `{field_name}` is not snake_case", value.value),
+                        format!(
+                            "write `{}`, the snake_case name of the Rust variant",
+                            value.value.to_snake_case()
+                        ),
+                    );
+                } else if values.iter().any(|v: &Text| v.value == value.value) {
+                    finding(
+                        value.span,
+                        format!("value `{}` of field `{field_name}` is listed twice", value.value),
+                        "list each value once".to_owned(),
+                    );
+                } else {
+                    values.push(value.clone());
+                }
+            }
+        }
+        (None, FieldType::Enum) => finding(
+            body.ty.span,
+            format!("enum field `{field_name}` of event `{event}` has no `values`"),
+            "add `values: [...]` listing the snake_case names of the enum's variants".to_owned(),
+        ),
+        (Some(list), other) => finding(
+            list.span,
+            format!("field `{field_name}` of event `{event}` is a `{other}`, which takes no `values`"),
+            "remove `values`, or declare the field `type: enum`".to_owned(),
+        ),
+        (None, _) => {}
+    }
+
+    let mut bounds = Vec::new();
+    match (&body.buckets, ty) {
+        (Some(list), FieldType::DurationBucket | FieldType::SizeBucket) => {
+            let parse = if ty == FieldType::DurationBucket {
+                vocab::parse_duration_ms
+            } else {
+                vocab::parse_size_bytes
+            };
+            if list.value.is_empty() {
+                finding(
+                    list.span,
+                    format!("bucket field `{field_name}` of event `{event}` has an empty `buckets` list"),
+                    "list at least one bound, or remove `buckets` to use the defaults".to_owned(),
+                );
+            }
+            for bound in &list.value {
+                match parse(&bound.value) {
+                    Ok(value) if bounds.last().is_some_and(|last| *last >= value) => finding(
+                        bound.span,
+                        format!("bucket bound `{}` of field `{field_name}` is not above the one before it", bound.value),
+                        "list the bounds in ascending order, each once".to_owned(),
+                    ),
+                    Ok(value) => bounds.push(value),
+                    Err(message) => finding(
+                        bound.span,
+                        format!("bucket bound of field `{field_name}`: {message}"),
+                        "write each bound as a whole number with a unit".to_owned(),
+                    ),
+                }
+            }
+        }
+        (Some(list), other) => finding(
+            list.span,
+            format!("field `{field_name}` of event `{event}` is a `{other}`, which takes no `buckets`"),
+            "remove `buckets`, or declare a `duration_bucket` or `size_bucket`".to_owned(),
+        ),
+        (None, _) => {}
+    }
+    if bounds.is_empty() {
+        bounds = ty.default_bounds().to_vec();
+    }
+
+    let max = match (&body.max, ty) {
+        (Some(max), FieldType::Count) if max.value == 0 => {
+            finding(
+                max.span,
+                format!("count field `{field_name}` of event `{event}` has `max: 0`"),
+                "a count that can only be 0 says nothing; give a positive maximum".to_owned(),
+            );
+            None
+        }
+        (Some(max), FieldType::Count) => Some(max.value),
+        (Some(max), other) => {
+            finding(
+                max.span,
+                format!("field `{field_name}` of event `{event}` is a `{other}`, which takes no `max`"),
+                "remove `max`; only `count` fields take it".to_owned(),
+            );
+            None
+        }
+        (None, _) => None,
+    };
+
+    FieldDef {
+        name: name.clone(),
+        span: field.span,
+        ty: body.ty.clone(),
+        category: body.category.clone(),
+        description: body.description.clone(),
+        values,
+        bounds,
+        max,
+    }
+}
+
+/// Whether a description, purpose or owner is a placeholder: empty, or, ignoring
+/// case and punctuation, `todo`, `tbd`, `fixme`, `xxx`, `n/a`, `none` or `?`.
+pub fn is_placeholder(text: &str) -> bool {
+    let word: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '?')
+        .collect::<String>()
+        .to_lowercase();
+    if word.is_empty() || word.chars().all(|c| c == '?') {
+        return true;
+    }
+    matches!(word.as_str(), "todo" | "tbd" | "fixme" | "xxx" | "na" | "none")
+        || text.trim_start().to_lowercase().starts_with("todo")
+        || text.trim_start().to_lowercase().starts_with("tbd")
+}
+
+/// Holds the manifest to its privacy policy: required metadata, placeholders,
+/// expiry (against `today`, UTC), retention and data categories.
+pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let project = &manifest.project;
+    let policy = &manifest.policy;
+    let project_name = &project.name.value;
+
+    match &project.contact {
+        None => findings.push(
+            Finding::new(
+                rules::MISSING_METADATA,
+                format!("project `{project_name}` has no `contact`"),
+                "add `contact:` with an address users can write to about their data",
+            )
+            .at_manifest(project.span),
+        ),
+        Some(contact) if is_placeholder(&contact.value) => findings.push(
+            Finding::new(
+                rules::PLACEHOLDER_TEXT,
+                format!("the project's `contact` is a placeholder: `{}`", contact.value),
+                "write an address users can write to about their data",
+            )
+            .at_manifest(contact.span),
+        ),
+        Some(_) => {}
+    }
+    if project.opt_out.is_empty() {
+        findings.push(
+            Finding::new(
+                rules::MISSING_METADATA,
+                format!("project `{project_name}` declares no way to opt out"),
+                "add `opt_out:` with at least one of `env`, `flag`, `command`, `config`, `do_not_track: true`",
+            )
+            .at_manifest(project.span),
+        );
+    }
+    if project.retention_days.value > policy.max_retention_days {
+        findings.push(
+            Finding::new(
+                rules::RETENTION_OVER_LIMIT,
+                format!(
+                    "the project keeps events {} days; the policy allows at most {}",
+                    project.retention_days.value, policy.max_retention_days
+                ),
+                format!("lower `retention_days` to {} or less", policy.max_retention_days),
+            )
+            .at_manifest(project.retention_days.span),
+        );
+    }
+
+    for event in &manifest.events {
+        let name = &event.name.value;
+        for (key, text) in [
+            ("description", &event.description),
+            ("purpose", &event.purpose),
+            ("owner", &event.owner),
+            ("since", &event.since),
+        ] {
+            match text {
+                None => findings.push(
+                    Finding::new(
+                        rules::MISSING_METADATA,
+                        format!("event `{name}` has no `{key}`"),
+                        format!("add `{key}:` to the event"),
+                    )
+                    .event(name)
+                    .at_manifest(event.name.span),
+                ),
+                Some(text) if key != "since" && is_placeholder(&text.value) => findings.push(
+                    Finding::new(
+                        rules::PLACEHOLDER_TEXT,
+                        format!("the `{key}` of event `{name}` is a placeholder: `{}`", text.value.trim()),
+                        format!("write the real {key} in plain language"),
+                    )
+                    .event(name)
+                    .at_manifest(text.span),
+                ),
+                Some(_) => {}
+            }
+        }
+        match &event.expires {
+            None => findings.push(
+                Finding::new(
+                    rules::MISSING_METADATA,
+                    format!("event `{name}` has no valid `expires`"),
+                    "add `expires:` with the date collection stops, such as 2027-06-30",
+                )
+                .event(name)
+                .at_manifest(event.name.span),
+            ),
+            Some(Located {
+                value: Expiry::On(date),
+                span,
+            }) if *date < today => findings.push(
+                Finding::new(
+                    rules::EXPIRED_EVENT,
+                    format!("event `{name}` expired on {date}; today is {today}"),
+                    "remove the event and its struct, or review it again and move `expires` forward",
+                )
+                .event(name)
+                .at_manifest(*span),
+            ),
+            Some(_) => {}
+        }
+        if let Some(days) = &event.retention_days
+            && days.value > policy.max_retention_days
+        {
+            findings.push(
+                Finding::new(
+                    rules::RETENTION_OVER_LIMIT,
+                    format!(
+                        "event `{name}` is kept {} days; the policy allows at most {}",
+                        days.value, policy.max_retention_days
+                    ),
+                    format!("lower the event's `retention_days` to {} or less", policy.max_retention_days),
+                )
+                .event(name)
+                .at_manifest(days.span),
+            );
+        }
+        for field in &event.fields {
+            let field_name = &field.name.value;
+            match &field.description {
+                None => findings.push(
+                    Finding::new(
+                        rules::MISSING_METADATA,
+                        format!("field `{field_name}` of event `{name}` has no `description`"),
+                        "add `description:` saying what the field tells, in plain language",
+                    )
+                    .event(name)
+                    .field(field_name)
+                    .at_manifest(field.name.span),
+                ),
+                Some(text) if is_placeholder(&text.value) => findings.push(
+                    Finding::new(
+                        rules::PLACEHOLDER_TEXT,
+                        format!(
+                            "the `description` of field `{field_name}` of event `{name}` is a placeholder: `{}`",
+                            text.value.trim()
+                        ),
+                        "write what the field tells, in plain language",
+                    )
+                    .event(name)
+                    .field(field_name)
+                    .at_manifest(text.span),
+                ),
+                Some(_) => {}
+            }
+            let category = field.category.value;
+            if !policy.allowed_categories.contains(&category) {
+                let allowed: Vec<&str> = policy.allowed_categories.iter().map(|c| c.as_str()).collect();
+                findings.push(
+                    Finding::new(
+                        rules::CATEGORY_NOT_ALLOWED,
+                        format!(
+                            "field `{field_name}` of event `{name}` is `{category}` data; the policy allows {}",
+                            if allowed.is_empty() { "no category".to_owned() } else { allowed.join(", ") }
+                        ),
+                        "send a coarser field in an allowed category, or, after review, add the category to `policy.allowed_categories`",
+                    )
+                    .event(name)
+                    .field(field_name)
+                    .at_manifest(field.category.span),
+                );
+            }
+        }
+    }
+    findings
+}
