@@ -1,1 +1,197 @@
-//! placeholder
+//! What a program links to send privacy-safe telemetry: the [`TelemetryEvent`] and
+//! [`TelemetryValue`] traits and the value types that are coarse by construction.
+//!
+//! An event is a struct declared once in `telemetry.yaml` (the manifest) and marked
+//! `#[telemetry_event]`; the attribute checks the struct against the manifest at
+//! compile time and implements [`TelemetryEvent`]. Each field's type must implement
+//! [`TelemetryValue`], which only the vetted types below do:
+//!
+//! | Rust type | manifest type | what is sent |
+//! |---|---|---|
+//! | `bool` | `bool` | `true` or `false` |
+//! | `u8`, `u16`, `u32`, `u64`, `usize` | `count` | the number, clamped to the field's `max` |
+//! | a fieldless enum with `#[derive(TelemetryValue)]` | `enum` | the variant's name in snake_case |
+//! | [`DurationBucket`] | `duration_bucket` | the label of its bucket; bounds in milliseconds, by default 100 ms, 1 s, 10 s, 1 min, 10 min, 1 h (`"<100ms"`, `"100ms-1s"`, ..., `">=1h"`) |
+//! | [`SizeBucket`] | `size_bucket` | the label of its bucket; bounds in bytes, by default 1 KiB, 1 MiB, 100 MiB, 1 GiB (`"<1KiB"`, ..., `">=1GiB"`) |
+//! | [`OsFamily`] | `os_family` | `linux`, `macos`, `windows`, `bsd` or `other` |
+//! | [`Arch`] | `arch` | `x86_64`, `aarch64`, `x86`, `arm`, `riscv64`, `wasm32` or `other` |
+//! | [`Version`] | `version` | `"major.minor"` |
+//! | `Option<T>` of any of these | as `T` | `null` when `None` |
+//!
+//! # Why each value is coarse
+//!
+//! The coarsening happens in the constructors, so the raw value never exists in a
+//! sendable form: none of these types has an accessor for it, and their `Debug`
+//! output hides it.
+//!
+//! - [`DurationBucket`] keeps whole milliseconds, because sub-millisecond timing is
+//!   a side channel on the input and the machine, and sends only its bucket's
+//!   label, because an exact duration can single out one run.
+//! - [`SizeBucket`] sends only its bucket's label: an exact size identifies a file
+//!   or a project as surely as its name, its order of magnitude does not.
+//! - A count is clamped to the field's `max`, so a rare, very large value does not
+//!   stand out.
+//! - [`OsFamily`] and [`Arch`] are taken from the compilation target, never read
+//!   from the machine, and name only a family: OS versions, distributions and CPU
+//!   models fingerprint a machine.
+//! - [`Version`] keeps `major.minor`: patch levels and build metadata can name a
+//!   commit or a private fork.
+//!
+//! Strings, paths, exact times and durations, addresses, identifiers, collections,
+//! signed integers and floats deliberately do not implement [`TelemetryValue`].
+//!
+//! # Example
+//!
+//! With the manifest declaring `command_finished`, a program writes:
+//!
+//! ```ignore
+//! use telemetry_core::{telemetry_event, DurationBucket, OsFamily, TelemetryEvent, TelemetryValue};
+//!
+//! #[derive(TelemetryValue)]
+//! enum Command { Build, Test }
+//!
+//! #[telemetry_event]
+//! struct CommandFinished { command: Command, duration: DurationBucket, success: bool, os: OsFamily }
+//! ```
+//!
+//! `#[telemetry_event]` generates the [`TelemetryEvent`] impl from the manifest. The
+//! same impl written by hand shows what is sent:
+//!
+//! ```
+//! use std::time::Duration;
+//! use telemetry_core::{
+//!     Category, DurationBucket, FieldMeta, PayloadValue, TelemetryEvent, TelemetryValue,
+//!     ValueKind,
+//! };
+//!
+//! struct CommandFinished {
+//!     duration: DurationBucket,
+//!     success: bool,
+//! }
+//!
+//! impl TelemetryEvent for CommandFinished {
+//!     const NAME: &'static str = "command_finished";
+//!     const FIELDS: &'static [FieldMeta] = &[
+//!         FieldMeta {
+//!             name: "duration",
+//!             kind: ValueKind::DurationBucket,
+//!             category: Category::Technical,
+//!             description: "How long it took, bucketed.",
+//!             values: &["<100ms", "100ms-1s", ">=1s"],
+//!             bounds: &[100, 1_000],
+//!             max: None,
+//!         },
+//!         FieldMeta {
+//!             name: "success",
+//!             kind: ValueKind::Bool,
+//!             category: Category::Technical,
+//!             description: "Whether it exited 0.",
+//!             values: &["true", "false"],
+//!             bounds: &[],
+//!             max: None,
+//!         },
+//!     ];
+//!     fn visit_fields(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue)) {
+//!         let [duration, success] = Self::FIELDS else { return };
+//!         visit(duration, self.duration.to_payload(duration));
+//!         visit(success, self.success.to_payload(success));
+//!     }
+//! }
+//!
+//! let event = CommandFinished {
+//!     duration: Duration::from_millis(420).into(),
+//!     success: true,
+//! };
+//! assert_eq!(
+//!     event.payload_json(),
+//!     r#"{"event":"command_finished","fields":{"duration":"100ms-1s","success":true}}"#
+//! );
+//! ```
+//!
+//! # Features
+//!
+//! - `macros` (default): re-exports `#[telemetry_event]` and
+//!   `#[derive(TelemetryValue)]` from `telemetry-macros`.
+
+#![deny(missing_docs)]
+
+mod event;
+mod types;
+mod value;
+
+pub use event::TelemetryEvent;
+pub use types::{Arch, DurationBucket, OsFamily, SizeBucket, Version};
+pub use value::{Category, FieldMeta, PayloadValue, TelemetryValue, ValueKind};
+
+#[cfg(feature = "macros")]
+pub use telemetry_macros::{TelemetryValue, telemetry_event};
+
+/// Support for the code that `#[telemetry_event]` and `#[derive(TelemetryValue)]`
+/// generate; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::{Category, FieldMeta, PayloadValue, TelemetryEvent, TelemetryValue, ValueKind};
+    pub use serde_json;
+
+    /// The bound `#[telemetry_event]` puts on each field's type, `F` being a marker
+    /// type named after the field, so the error names the field at fault.
+    #[diagnostic::on_unimplemented(
+        message = "field `{F}` has type `{Self}`, which is not a vetted telemetry value type",
+        label = "field `{F}` cannot carry `{Self}`",
+        note = "only vetted value types are known to be coarse; an alias or a newtype could wrap a string, a path or an identifier",
+        note = "use bool, an unsigned integer, DurationBucket, SizeBucket, OsFamily, Arch, Version, or a fieldless enum with #[derive(TelemetryValue)]  (TL013 unvetted-value-type; cargo telemetry-lint explain TL013)"
+    )]
+    pub trait FieldValue<F> {
+        /// `TelemetryValue::KIND` of the field's type.
+        const KIND: ValueKind;
+        /// `TelemetryValue::VARIANTS` of the field's type.
+        const VARIANTS: &'static [&'static str];
+        /// `TelemetryValue::to_payload` of the field's value.
+        fn field_payload(&self, field: &FieldMeta) -> PayloadValue;
+    }
+
+    // Every use of a field's type by the generated code goes through this one bound,
+    // so a type that is not vetted yields one error naming the field, not several.
+    impl<T: TelemetryValue + ?Sized, F> FieldValue<F> for T {
+        const KIND: ValueKind = T::KIND;
+        const VARIANTS: &'static [&'static str] = T::VARIANTS;
+        fn field_payload(&self, field: &FieldMeta) -> PayloadValue {
+            self.to_payload(field)
+        }
+    }
+
+    /// Compile-time assertion that a field's type is a vetted value type, called as
+    /// `assert_field::<FieldTy, marker::field_name>()`.
+    pub const fn assert_field<T: FieldValue<F> + ?Sized, F>() {}
+
+    /// Whether two strings are equal, in const context.
+    pub const fn str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Whether `variants` contains `value`, in const context.
+    pub const fn has_variant(variants: &[&str], value: &str) -> bool {
+        let mut i = 0;
+        while i < variants.len() {
+            if str_eq(variants[i], value) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@ use heck::ToSnakeCase;
 
 use crate::finding::{CodeTarget, Finding};
 use crate::rules;
-use crate::rust_types::{TypeClass, classify_type, type_to_string};
+use crate::rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
 use crate::valid::{EventDef, FieldDef, ValidManifest};
 use crate::vocab::FieldType;
 
@@ -62,6 +62,20 @@ pub fn enum_values_message(event: &str, field: &str, values: &[String]) -> Strin
     )
 }
 
+fn forbidden_message(event: &str, field: &str, shown: &str, found: &Forbidden) -> String {
+    if shown == found.culprit {
+        format!(
+            "field `{field}` of event `{event}` has type `{shown}`, which can carry {}",
+            found.carries
+        )
+    } else {
+        format!(
+            "field `{field}` of event `{event}` has type `{shown}`, whose `{}` can carry {}",
+            found.culprit, found.carries
+        )
+    }
+}
+
 /// Checks the Rust type of one field on its own: forbidden types and unvetted types.
 ///
 /// Returns at most one finding.
@@ -70,10 +84,7 @@ pub fn check_field_type(event: &str, index: usize, field: &StructField<'_>) -> O
         TypeClass::Forbidden(found) => Some(
             Finding::new(
                 found.rule,
-                format!(
-                    "field `{}` of event `{event}` has type `{}`, which can carry {}",
-                    field.name, found.culprit, found.carries
-                ),
+                forbidden_message(event, &field.name, &type_to_string(field.ty), &found),
                 lowercase_first(found.rule.fix.trim_end_matches('.')),
             )
             .event(event)
@@ -182,9 +193,9 @@ pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> V
                         declared.name.value, item.ident
                     ),
                     format!(
-                        "add `{}: <{}>` to the struct, or remove the field from the manifest",
+                        "add `{}: {}` to the struct, or remove the field from the manifest",
                         declared.name.value,
-                        declared.ty.value
+                        declared.ty.value.example_rust_type()
                     ),
                 )
                 .event(event_name)

@@ -116,8 +116,13 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for LocatedMap<V> {
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok(LocatedMap(Vec::new()))
             }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(LocatedMap(Vec::new()))
+            }
         }
-        deserializer.deserialize_map(MapVisitor(PhantomData))
+        // `deserialize_any`, not `deserialize_map`: the YAML parser hands an empty
+        // value (`fields:` with nothing after it) only to `deserialize_any`.
+        deserializer.deserialize_any(MapVisitor(PhantomData))
     }
 }
 

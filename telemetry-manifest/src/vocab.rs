@@ -93,6 +93,21 @@ impl FieldType {
         }
     }
 
+    /// A Rust type that carries this field type, as a suggestion in messages:
+    /// `bool`, `u32`, `YourEnum`, `DurationBucket`, ...
+    pub const fn example_rust_type(self) -> &'static str {
+        match self {
+            FieldType::Bool => "bool",
+            FieldType::Count => "u32",
+            FieldType::Enum => "YourEnum",
+            FieldType::DurationBucket => "DurationBucket",
+            FieldType::SizeBucket => "SizeBucket",
+            FieldType::OsFamily => "OsFamily",
+            FieldType::Arch => "Arch",
+            FieldType::Version => "Version",
+        }
+    }
+
     /// The fixed values a type may take, for types whose values are not declared in
     /// the manifest (`bool`, `os_family`, `arch`); empty otherwise.
     pub const fn fixed_values(self) -> &'static [&'static str] {

@@ -1,0 +1,49 @@
+//! The [`TelemetryEvent`] trait: an event's name, its fields' metadata, and the
+//! payload built from them.
+//!
+//! `#[telemetry_event]` implements it from the manifest; the payload is built only
+//! through [`TelemetryValue::to_payload`](crate::TelemetryValue::to_payload), so what
+//! is sent is exactly what the data dictionary describes.
+
+use crate::value::{FieldMeta, PayloadValue};
+
+/// An event: a thing that happened, sent with a fixed set of coarse fields.
+///
+/// Implemented by `#[telemetry_event]`, which takes the name and the field metadata
+/// from the manifest and checks the struct against it at compile time.
+pub trait TelemetryEvent {
+    /// The event's name in the manifest (snake_case).
+    const NAME: &'static str;
+    /// The metadata of every field, in the struct's order.
+    const FIELDS: &'static [FieldMeta];
+
+    /// Calls `visit` once per field, in [`FIELDS`](Self::FIELDS) order, with the
+    /// field's metadata and its value as sent.
+    fn visit_fields(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue));
+
+    /// The event as sent: `{"event": NAME, "fields": {name: value, ...}}`.
+    ///
+    /// The keys of `"fields"` are sorted by name, whatever the struct's order and
+    /// whatever serde_json features the build enables, so the same event always
+    /// gives the same JSON text.
+    fn payload(&self) -> serde_json::Value {
+        let mut fields: Vec<(&'static str, serde_json::Value)> =
+            Vec::with_capacity(Self::FIELDS.len());
+        self.visit_fields(&mut |meta, value| fields.push((meta.name, value.to_json())));
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        let fields: serde_json::Map<String, serde_json::Value> = fields
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        let mut event = serde_json::Map::new();
+        event.insert("event".to_owned(), serde_json::Value::from(Self::NAME));
+        event.insert("fields".to_owned(), serde_json::Value::Object(fields));
+        serde_json::Value::Object(event)
+    }
+
+    /// [`payload`](Self::payload) as compact JSON text, exactly what would be sent;
+    /// for debug mode and tests.
+    fn payload_json(&self) -> String {
+        self.payload().to_string()
+    }
+}

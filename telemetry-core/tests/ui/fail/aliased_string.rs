@@ -1,0 +1,10 @@
+use telemetry_core::telemetry_event;
+
+type Email = String;
+
+#[telemetry_event]
+struct SignedUp {
+    email: Email,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use telemetry_core::TelemetryValue;
+
+#[derive(TelemetryValue)]
+struct Command {
+    name: u32,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use std::time::Duration;
+use telemetry_core::{TelemetryValue, telemetry_event};
+
+#[derive(TelemetryValue)]
+enum Command { Build, Test, Lint }
+
+#[telemetry_event]
+struct CommandFinished {
+    command: Command,
+    duration: Duration,
+    success: bool,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use telemetry_core::telemetry_event;
+
+#[telemetry_event]
+struct SignedUp(bool);
+
+fn main() {}

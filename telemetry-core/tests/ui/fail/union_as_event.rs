@@ -1,0 +1,8 @@
+use telemetry_core::telemetry_event;
+
+#[telemetry_event]
+union SignedUp {
+    email: u32,
+}
+
+fn main() {}

@@ -1,0 +1,157 @@
+//! Finding `telemetry.yaml` and parsing it once per compiler process.
+//!
+//! The lookup order is: the `TELEMETRY_MANIFEST` environment variable (a path,
+//! relative paths taken from `CARGO_MANIFEST_DIR`), then the nearest `telemetry.yaml`
+//! walking up from the source file that holds the struct, then walking up from
+//! `CARGO_MANIFEST_DIR`.
+//!
+//! A proc-macro library is loaded once per compiler process, so a `static` cache
+//! keyed by path, modification time and size parses each manifest once however many
+//! events a crate declares, and again only when the file changes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use telemetry_manifest::{Finding, LoadError, ValidManifest};
+
+/// The environment variable that names the manifest explicitly.
+pub(crate) const MANIFEST_ENV: &str = "TELEMETRY_MANIFEST";
+
+/// The manifest's file name.
+pub(crate) const MANIFEST_FILE: &str = "telemetry.yaml";
+
+/// A manifest read and checked.
+pub(crate) struct Parsed {
+    /// The manifest's text, for turning spans into lines.
+    pub(crate) source: String,
+    /// The checked manifest and the findings of its validation, or the load error.
+    pub(crate) result: Result<(ValidManifest, Vec<Finding>), LoadError>,
+}
+
+/// A manifest found on disk, with its parse.
+pub(crate) struct Found {
+    /// Its absolute path.
+    pub(crate) path: PathBuf,
+    /// The parse, shared with every other expansion in this compiler process.
+    pub(crate) parsed: Arc<Parsed>,
+}
+
+struct Entry {
+    modified: Option<SystemTime>,
+    len: u64,
+    parsed: Arc<Parsed>,
+}
+
+static CACHE: OnceLock<Mutex<HashMap<PathBuf, Entry>>> = OnceLock::new();
+
+/// Finds the manifest for a struct in `local_file` (the source file, if the
+/// compiler knows it).
+///
+/// # Errors
+/// A message saying where it looked, when no manifest is found, or when the
+/// environment variable names a missing file.
+pub(crate) fn locate(local_file: Option<&Path>) -> Result<PathBuf, String> {
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    if let Some(explicit) = std::env::var_os(MANIFEST_ENV).filter(|v| !v.is_empty()) {
+        let explicit = PathBuf::from(explicit);
+        let path = match (&crate_dir, explicit.is_absolute()) {
+            (Some(dir), false) => dir.join(&explicit),
+            _ => explicit,
+        };
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "{MANIFEST_ENV} names `{}`, which is not a file",
+                path.display()
+            ))
+        };
+    }
+    let cwd = std::env::current_dir().ok();
+    let absolute = |path: &Path| match (&cwd, path.is_absolute()) {
+        (Some(cwd), false) => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
+    let mut looked = Vec::new();
+    let starts = [
+        local_file.and_then(|f| f.parent()).map(absolute),
+        crate_dir.as_deref().map(absolute),
+    ];
+    for start in starts.into_iter().flatten() {
+        if let Some(found) = walk_up(&start) {
+            return Ok(found);
+        }
+        looked.push(start.display().to_string());
+    }
+    Err(format!(
+        "no `{MANIFEST_FILE}` found in {} or any folder above; looked up from {}",
+        looked.first().map_or("the crate", String::as_str),
+        if looked.is_empty() {
+            "nowhere (the compiler gave no source file and no CARGO_MANIFEST_DIR)".to_owned()
+        } else {
+            looked.join(" and ")
+        }
+    ))
+}
+
+fn walk_up(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(MANIFEST_FILE))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and checks the manifest at `path`, or returns the cached parse when the
+/// file's modification time and size are unchanged.
+pub(crate) fn load(path: &Path) -> Found {
+    let metadata = std::fs::metadata(path).ok();
+    let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+    let len = metadata.as_ref().map_or(0, std::fs::Metadata::len);
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(entry) = cache.get(path)
+        && entry.modified == modified
+        && entry.len == len
+    {
+        return Found {
+            path: path.to_path_buf(),
+            parsed: Arc::clone(&entry.parsed),
+        };
+    }
+    let parsed = Arc::new(match telemetry_manifest::load_path(path) {
+        Ok(loaded) => Parsed {
+            result: loaded
+                .manifest
+                .map(|manifest| telemetry_manifest::validate(&manifest)),
+            source: loaded.source,
+        },
+        Err(error) => Parsed {
+            source: String::new(),
+            result: Err(error),
+        },
+    });
+    cache.insert(
+        path.to_path_buf(),
+        Entry {
+            modified,
+            len,
+            parsed: Arc::clone(&parsed),
+        },
+    );
+    Found {
+        path: path.to_path_buf(),
+        parsed,
+    }
+}
+
+/// How a manifest path is shown in messages: relative to the current directory
+/// (the workspace root when cargo runs the compiler) when it lies below it.
+pub(crate) fn display_path(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    shown.display().to_string().replace('\\', "/")
+}
