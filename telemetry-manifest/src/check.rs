@@ -124,7 +124,11 @@ pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> V
         }
     }
     let Some(event) = manifest.events.iter().find(|e| e.name.value == *event_name) else {
-        let known: Vec<&str> = manifest.events.iter().map(|e| e.name.value.as_str()).collect();
+        let known: Vec<&str> = manifest
+            .events
+            .iter()
+            .map(|e| e.name.value.as_str())
+            .collect();
         let help = match closest(event_name, &known) {
             Some(near) => format!(
                 "did you mean `{near}`? Name it with `#[telemetry_event(name = \"{near}\")]`, or declare `{event_name}` under `events:` in the manifest"
@@ -158,8 +162,14 @@ pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> V
                     .filter(|k| !item.fields.iter().any(|f| f.name == *k))
                     .collect();
                 let help = match closest(&field.name, &missing) {
-                    Some(near) => format!("did you mean `{near}`? Rename the field, or declare `{}` under the event's `fields:`", field.name),
-                    None => format!("declare `{}` under the event's `fields:` with its type, category and description, or remove it from the struct", field.name),
+                    Some(near) => format!(
+                        "did you mean `{near}`? Rename the field, or declare `{}` under the event's `fields:`",
+                        field.name
+                    ),
+                    None => format!(
+                        "declare `{}` under the event's `fields:` with its type, category and description, or remove it from the struct",
+                        field.name
+                    ),
                 };
                 findings.push(
                     Finding::new(
@@ -264,7 +274,10 @@ pub fn check_enum_variants(
         help.push(format!("add [{}] to `values`", extra.join(", ")));
     }
     if !missing.is_empty() {
-        help.push(format!("add variants for [{}] or remove them from `values`", missing.join(", ")));
+        help.push(format!(
+            "add variants for [{}] or remove them from `values`",
+            missing.join(", ")
+        ));
     }
     Some(
         Finding::new(
@@ -319,7 +332,10 @@ mod tests {
 
     #[test]
     fn closest_finds_typos_only() {
-        assert_eq!(closest("command_finshed", &["command_finished", "crash"]), Some("command_finished"));
+        assert_eq!(
+            closest("command_finshed", &["command_finished", "crash"]),
+            Some("command_finished")
+        );
         assert_eq!(closest("crash", &["command_finished"]), None);
     }
 }

@@ -224,10 +224,7 @@ fn line_column_offset(text: &str, line: u64, column: u64) -> Option<usize> {
     };
     let rest = &text[line_start..];
     let col = usize::try_from(column.saturating_sub(1)).ok()?;
-    let within = rest
-        .char_indices()
-        .nth(col)
-        .map_or(rest.len(), |(i, _)| i);
+    let within = rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
     Some(line_start + within)
 }
 

@@ -41,7 +41,9 @@ impl Enforced {
     /// A short phrase for the docs.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Enforced::CompilerAndLinter => "`#[telemetry_event]` at compile time, and `cargo telemetry-lint`",
+            Enforced::CompilerAndLinter => {
+                "`#[telemetry_event]` at compile time, and `cargo telemetry-lint`"
+            }
             Enforced::Linter => "`cargo telemetry-lint`",
         }
     }
@@ -295,7 +297,9 @@ pub fn render_rule(rule: &Rule) -> String {
 /// `docs/rules.md`: every rule's documentation, generated from [`RULES`].
 pub fn render_rules_markdown() -> String {
     let mut out = String::new();
-    out.push_str("<!-- Generated from the rule table in telemetry-manifest/src/rules.rs; do not edit. -->\n");
+    out.push_str(
+        "<!-- Generated from the rule table in telemetry-manifest/src/rules.rs; do not edit. -->\n",
+    );
     out.push_str("<!-- Regenerate with: UPDATE_GENERATED=1 cargo test -p telemetry-manifest --test generated -->\n\n");
     out.push_str("# Rules\n\n");
     out.push_str("Every check of `#[telemetry_event]` and `cargo telemetry-lint`. ");
@@ -355,10 +359,18 @@ mod tests {
                     "{}: `{text}` starts uppercase",
                     rule.id
                 );
-                assert!(!text.ends_with('.'), "{}: `{text}` ends with a period", rule.id);
+                assert!(
+                    !text.ends_with('.'),
+                    "{}: `{text}` ends with a period",
+                    rule.id
+                );
                 assert!(!text.contains('\n'), "{}: `{text}` spans lines", rule.id);
             }
-            assert!(rule.example.starts_with("```"), "{}: example not fenced", rule.id);
+            assert!(
+                rule.example.starts_with("```"),
+                "{}: example not fenced",
+                rule.id
+            );
             assert!(rule.fix.ends_with('.'), "{}: fix is a sentence", rule.id);
         }
     }

@@ -200,7 +200,9 @@ fn classify_path(ty: &syn::Type, path: &syn::Path, optional: bool) -> TypeClass 
             return forbidden(rules::RAW_TIME_FIELD, shown(), RAW_TIME);
         }
         "IpAddr" | "Ipv4Addr" | "Ipv6Addr" | "SocketAddr" | "SocketAddrV4" | "SocketAddrV6"
-        | "Uuid" | "Url" | "Uri" => return forbidden(rules::ADDRESS_OR_IDENTIFIER_FIELD, shown(), ADDRESS),
+        | "Uuid" | "Url" | "Uri" => {
+            return forbidden(rules::ADDRESS_OR_IDENTIFIER_FIELD, shown(), ADDRESS);
+        }
         "Bytes" | "BytesMut" => return forbidden(rules::RAW_BYTES_FIELD, shown(), RAW_BYTES),
         "HashMap" | "BTreeMap" | "IndexMap" | "HashSet" | "BTreeSet" | "IndexSet" | "VecDeque"
         | "LinkedList" | "BinaryHeap" | "JsonValue" => {
@@ -244,7 +246,9 @@ fn classify_path(ty: &syn::Type, path: &syn::Path, optional: bool) -> TypeClass 
     }
 
     let ours = qualifier.is_empty()
-        || qualifier.last().is_some_and(|root| root == "telemetry_core");
+        || qualifier
+            .last()
+            .is_some_and(|root| root == "telemetry_core");
     let carried = match name.as_str() {
         "bool" => Some(FieldType::Bool),
         "u8" | "u16" | "u32" | "u64" | "usize" => Some(FieldType::Count),
@@ -286,22 +290,73 @@ mod tests {
 
     #[test]
     fn forbidden_types_in_any_wrapper() {
-        for text in ["String", "&str", "&'static str", "Cow<'static, str>", "Box<str>", "Arc<str>", "Rc<str>", "Option<String>", "Vec<String>", "Box<Option<String>>"] {
+        for text in [
+            "String",
+            "&str",
+            "&'static str",
+            "Cow<'static, str>",
+            "Box<str>",
+            "Arc<str>",
+            "Rc<str>",
+            "Option<String>",
+            "Vec<String>",
+            "Box<Option<String>>",
+        ] {
             assert_eq!(rule_of(text), "TL006", "{text}");
         }
-        for text in ["PathBuf", "&Path", "std::path::PathBuf", "OsString", "&OsStr", "Option<PathBuf>", "Arc<Path>"] {
+        for text in [
+            "PathBuf",
+            "&Path",
+            "std::path::PathBuf",
+            "OsString",
+            "&OsStr",
+            "Option<PathBuf>",
+            "Arc<Path>",
+        ] {
             assert_eq!(rule_of(text), "TL007", "{text}");
         }
-        for text in ["SystemTime", "Instant", "Duration", "std::time::Duration", "chrono::DateTime<Utc>", "NaiveDate", "time::OffsetDateTime", "time::Date", "Option<Instant>"] {
+        for text in [
+            "SystemTime",
+            "Instant",
+            "Duration",
+            "std::time::Duration",
+            "chrono::DateTime<Utc>",
+            "NaiveDate",
+            "time::OffsetDateTime",
+            "time::Date",
+            "Option<Instant>",
+        ] {
             assert_eq!(rule_of(text), "TL008", "{text}");
         }
-        for text in ["IpAddr", "std::net::Ipv4Addr", "Ipv6Addr", "SocketAddr", "uuid::Uuid", "url::Url", "Vec<Uuid>"] {
+        for text in [
+            "IpAddr",
+            "std::net::Ipv4Addr",
+            "Ipv6Addr",
+            "SocketAddr",
+            "uuid::Uuid",
+            "url::Url",
+            "Vec<Uuid>",
+        ] {
             assert_eq!(rule_of(text), "TL009", "{text}");
         }
-        for text in ["Vec<u8>", "[u8; 32]", "&[u8]", "Box<[u8]>", "bytes::Bytes", "Option<Vec<u8>>"] {
+        for text in [
+            "Vec<u8>",
+            "[u8; 32]",
+            "&[u8]",
+            "Box<[u8]>",
+            "bytes::Bytes",
+            "Option<Vec<u8>>",
+        ] {
             assert_eq!(rule_of(text), "TL010", "{text}");
         }
-        for text in ["serde_json::Value", "HashMap<u32, u32>", "BTreeMap<u8, bool>", "Vec<bool>", "(u8, u8)", "[bool; 2]"] {
+        for text in [
+            "serde_json::Value",
+            "HashMap<u32, u32>",
+            "BTreeMap<u8, bool>",
+            "Vec<bool>",
+            "(u8, u8)",
+            "[bool; 2]",
+        ] {
             assert_eq!(rule_of(text), "TL011", "{text}");
         }
     }

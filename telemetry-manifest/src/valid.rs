@@ -126,7 +126,11 @@ impl FieldDef {
             FieldType::DurationBucket | FieldType::SizeBucket => {
                 vocab::bucket_labels(self.ty.value, &self.bounds)
             }
-            other => other.fixed_values().iter().map(|v| (*v).to_owned()).collect(),
+            other => other
+                .fixed_values()
+                .iter()
+                .map(|v| (*v).to_owned())
+                .collect(),
         }
     }
 }
@@ -162,7 +166,10 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
         if let Some(dnt) = &ways.do_not_track
             && dnt.value
         {
-            opt_out.push(("do_not_track", Located::new("DO_NOT_TRACK=1".to_owned(), dnt.span)));
+            opt_out.push((
+                "do_not_track",
+                Located::new("DO_NOT_TRACK=1".to_owned(), dnt.span),
+            ));
         }
     }
     let project = ValidProject {
@@ -205,21 +212,24 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             );
         }
         let body = &event.value;
-        let expires = body.expires.as_ref().and_then(|text| match Expiry::parse(&text.value) {
-            Ok(expiry) => Some(Located::new(expiry, text.span)),
-            Err(message) => {
-                findings.push(
-                    Finding::new(
-                        rules::INVALID_FIELD_PARAMETERS,
-                        format!("event `{event_name}` has an invalid `expires`: {message}"),
-                        "write `expires` as a date such as 2027-06-30, or `never`",
-                    )
-                    .event(event_name)
-                    .at_manifest(text.span),
-                );
-                None
-            }
-        });
+        let expires = body
+            .expires
+            .as_ref()
+            .and_then(|text| match Expiry::parse(&text.value) {
+                Ok(expiry) => Some(Located::new(expiry, text.span)),
+                Err(message) => {
+                    findings.push(
+                        Finding::new(
+                            rules::INVALID_FIELD_PARAMETERS,
+                            format!("event `{event_name}` has an invalid `expires`: {message}"),
+                            "write `expires` as a date such as 2027-06-30, or `never`",
+                        )
+                        .event(event_name)
+                        .at_manifest(text.span),
+                    );
+                    None
+                }
+            });
         let mut fields = Vec::with_capacity(body.fields.len());
         for (field_name, field) in body.fields.iter() {
             fields.push(validate_field(event_name, field_name, field, &mut findings));
@@ -242,7 +252,10 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
         findings.push(
             Finding::new(
                 rules::INVALID_FIELD_PARAMETERS,
-                format!("manifest format version {} is not supported", manifest.version.value),
+                format!(
+                    "manifest format version {} is not supported",
+                    manifest.version.value
+                ),
                 "write `version: 1`, the only format version",
             )
             .at_manifest(manifest.version.span),
@@ -280,7 +293,10 @@ fn validate_field(
         finding(
             name.span,
             format!("field name `{field_name}` of event `{event}` is not snake_case"),
-            format!("rename it `{}`, as the Rust field is named", field_name.to_snake_case()),
+            format!(
+                "rename it `{}`, as the Rust field is named",
+                field_name.to_snake_case()
+            ),
         );
     }
 
@@ -290,7 +306,9 @@ fn validate_field(
             if list.value.is_empty() {
                 finding(
                     list.span,
-                    format!("enum field `{field_name}` of event `{event}` has an empty `values` list"),
+                    format!(
+                        "enum field `{field_name}` of event `{event}` has an empty `values` list"
+                    ),
                     "list every value the field may take".to_owned(),
                 );
             }
@@ -298,7 +316,10 @@ fn validate_field(
                 if !is_snake_case(&value.value) {
                     finding(
                         value.span,
-                        format!("value `{}` of field `{field_name}` is not snake_case", value.value),
+                        format!(
+                            "value `{}` of field `{field_name}` is not snake_case",
+                            value.value
+                        ),
                         format!(
                             "write `{}`, the snake_case name of the Rust variant",
                             value.value.to_snake_case()
@@ -307,7 +328,10 @@ fn validate_field(
                 } else if values.iter().any(|v: &Text| v.value == value.value) {
                     finding(
                         value.span,
-                        format!("value `{}` of field `{field_name}` is listed twice", value.value),
+                        format!(
+                            "value `{}` of field `{field_name}` is listed twice",
+                            value.value
+                        ),
                         "list each value once".to_owned(),
                     );
                 } else {
@@ -322,7 +346,9 @@ fn validate_field(
         ),
         (Some(list), other) => finding(
             list.span,
-            format!("field `{field_name}` of event `{event}` is a `{other}`, which takes no `values`"),
+            format!(
+                "field `{field_name}` of event `{event}` is a `{other}`, which takes no `values`"
+            ),
             "remove `values`, or declare the field `type: enum`".to_owned(),
         ),
         (None, _) => {}
@@ -339,7 +365,9 @@ fn validate_field(
             if list.value.is_empty() {
                 finding(
                     list.span,
-                    format!("bucket field `{field_name}` of event `{event}` has an empty `buckets` list"),
+                    format!(
+                        "bucket field `{field_name}` of event `{event}` has an empty `buckets` list"
+                    ),
                     "list at least one bound, or remove `buckets` to use the defaults".to_owned(),
                 );
             }
@@ -347,7 +375,10 @@ fn validate_field(
                 match parse(&bound.value) {
                     Ok(value) if bounds.last().is_some_and(|last| *last >= value) => finding(
                         bound.span,
-                        format!("bucket bound `{}` of field `{field_name}` is not above the one before it", bound.value),
+                        format!(
+                            "bucket bound `{}` of field `{field_name}` is not above the one before it",
+                            bound.value
+                        ),
                         "list the bounds in ascending order, each once".to_owned(),
                     ),
                     Ok(value) => bounds.push(value),
@@ -361,7 +392,9 @@ fn validate_field(
         }
         (Some(list), other) => finding(
             list.span,
-            format!("field `{field_name}` of event `{event}` is a `{other}`, which takes no `buckets`"),
+            format!(
+                "field `{field_name}` of event `{event}` is a `{other}`, which takes no `buckets`"
+            ),
             "remove `buckets`, or declare a `duration_bucket` or `size_bucket`".to_owned(),
         ),
         (None, _) => {}
@@ -383,7 +416,9 @@ fn validate_field(
         (Some(max), other) => {
             finding(
                 max.span,
-                format!("field `{field_name}` of event `{event}` is a `{other}`, which takes no `max`"),
+                format!(
+                    "field `{field_name}` of event `{event}` is a `{other}`, which takes no `max`"
+                ),
                 "remove `max`; only `count` fields take it".to_owned(),
             );
             None
@@ -414,8 +449,10 @@ pub fn is_placeholder(text: &str) -> bool {
     if word.is_empty() || word.chars().all(|c| c == '?') {
         return true;
     }
-    matches!(word.as_str(), "todo" | "tbd" | "fixme" | "xxx" | "na" | "none")
-        || text.trim_start().to_lowercase().starts_with("todo")
+    matches!(
+        word.as_str(),
+        "todo" | "tbd" | "fixme" | "xxx" | "na" | "none"
+    ) || text.trim_start().to_lowercase().starts_with("todo")
         || text.trim_start().to_lowercase().starts_with("tbd")
 }
 
@@ -439,7 +476,10 @@ pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
         Some(contact) if is_placeholder(&contact.value) => findings.push(
             Finding::new(
                 rules::PLACEHOLDER_TEXT,
-                format!("the project's `contact` is a placeholder: `{}`", contact.value),
+                format!(
+                    "the project's `contact` is a placeholder: `{}`",
+                    contact.value
+                ),
                 "write an address users can write to about their data",
             )
             .at_manifest(contact.span),
@@ -464,7 +504,10 @@ pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
                     "the project keeps events {} days; the policy allows at most {}",
                     project.retention_days.value, policy.max_retention_days
                 ),
-                format!("lower `retention_days` to {} or less", policy.max_retention_days),
+                format!(
+                    "lower `retention_days` to {} or less",
+                    policy.max_retention_days
+                ),
             )
             .at_manifest(project.retention_days.span),
         );
@@ -491,7 +534,10 @@ pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
                 Some(text) if key != "since" && is_placeholder(&text.value) => findings.push(
                     Finding::new(
                         rules::PLACEHOLDER_TEXT,
-                        format!("the `{key}` of event `{name}` is a placeholder: `{}`", text.value.trim()),
+                        format!(
+                            "the `{key}` of event `{name}` is a placeholder: `{}`",
+                            text.value.trim()
+                        ),
                         format!("write the real {key} in plain language"),
                     )
                     .event(name)
@@ -534,7 +580,10 @@ pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
                         "event `{name}` is kept {} days; the policy allows at most {}",
                         days.value, policy.max_retention_days
                     ),
-                    format!("lower the event's `retention_days` to {} or less", policy.max_retention_days),
+                    format!(
+                        "lower the event's `retention_days` to {} or less",
+                        policy.max_retention_days
+                    ),
                 )
                 .event(name)
                 .at_manifest(days.span),
@@ -570,7 +619,11 @@ pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
             }
             let category = field.category.value;
             if !policy.allowed_categories.contains(&category) {
-                let allowed: Vec<&str> = policy.allowed_categories.iter().map(|c| c.as_str()).collect();
+                let allowed: Vec<&str> = policy
+                    .allowed_categories
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect();
                 findings.push(
                     Finding::new(
                         rules::CATEGORY_NOT_ALLOWED,

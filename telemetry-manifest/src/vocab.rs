@@ -114,7 +114,9 @@ impl FieldType {
         match self {
             FieldType::Bool => &["true", "false"],
             FieldType::OsFamily => &["linux", "macos", "windows", "bsd", "other"],
-            FieldType::Arch => &["x86_64", "aarch64", "x86", "arm", "riscv64", "wasm32", "other"],
+            FieldType::Arch => &[
+                "x86_64", "aarch64", "x86", "arm", "riscv64", "wasm32", "other",
+            ],
             _ => &[],
         }
     }
@@ -242,7 +244,9 @@ impl Date {
             return Err(bad());
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(format!("`{text}` is not a real date: month {month} has no day {day}"));
+            return Err(format!(
+                "`{text}` is not a real date: month {month} has no day {day}"
+            ));
         }
         Ok(Date { year, month, day })
     }
@@ -296,7 +300,7 @@ impl fmt::Display for Date {
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 31,
     }
@@ -390,7 +394,10 @@ fn parse_with_units(text: &str, units: &[(&str, u64)], expected: &str) -> Result
 /// Formats milliseconds with the largest unit that divides them exactly
 /// (`90s`, not `1.5min`), the inverse of [`parse_duration_ms`].
 pub fn format_duration_ms(ms: u64) -> String {
-    format_with_units(ms, &[("h", 3_600_000), ("min", 60_000), ("s", 1_000), ("ms", 1)])
+    format_with_units(
+        ms,
+        &[("h", 3_600_000), ("min", 60_000), ("s", 1_000), ("ms", 1)],
+    )
 }
 
 /// Formats bytes with the largest binary unit that divides them exactly, the
@@ -410,7 +417,7 @@ pub fn format_size_bytes(bytes: u64) -> String {
 
 fn format_with_units(value: u64, units: &[(&str, u64)]) -> String {
     for (name, scale) in units {
-        if value >= *scale && value % scale == 0 {
+        if value >= *scale && value.is_multiple_of(*scale) {
             return format!("{}{name}", value / scale);
         }
     }
@@ -457,7 +464,14 @@ mod tests {
 
     #[test]
     fn bad_dates_are_rejected() {
-        for text in ["2027-02-30", "2027-13-01", "27-01-01", "2027-1-01", "soon", "1969-12-31"] {
+        for text in [
+            "2027-02-30",
+            "2027-13-01",
+            "27-01-01",
+            "2027-1-01",
+            "soon",
+            "1969-12-31",
+        ] {
             assert!(Date::parse(text).is_err(), "{text}");
         }
         assert!(Date::parse("2028-02-29").is_ok());

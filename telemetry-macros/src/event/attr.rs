@@ -24,9 +24,8 @@ pub(crate) fn parse(tokens: TokenStream) -> Result<Args, syn::Error> {
             args.name = Some((literal.value(), literal.span()));
             Ok(())
         } else {
-            Err(meta.error(
-                "unknown argument; `#[telemetry_event]` takes only `name = \"event_name\"`",
-            ))
+            Err(meta
+                .error("unknown argument; `#[telemetry_event]` takes only `name = \"event_name\"`"))
         }
     });
     syn::parse::Parser::parse2(parser, tokens)?;

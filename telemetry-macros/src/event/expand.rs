@@ -184,7 +184,8 @@ fn field_meta(field: &FieldPlan) -> TokenStream {
 fn assertions(plan: &Plan<'_>, field: &FieldPlan, implements: bool) -> TokenStream {
     let ty = &field.ty;
     let marker = marker_ident(&field.ident);
-    let bound = quote_spanned! {ty.span()=> <#ty as __tl::FieldValue<__telemetry_fields::#marker>> };
+    let bound =
+        quote_spanned! {ty.span()=> <#ty as __tl::FieldValue<__telemetry_fields::#marker>> };
     // In a complete expansion the impl's payload call already requires the bound.
     let implemented = implements.then(|| {
         quote_spanned! {ty.span()=>
@@ -207,7 +208,11 @@ fn assertions(plan: &Plan<'_>, field: &FieldPlan, implements: bool) -> TokenStre
         type_mismatch_message(event_name, field_name, declared, &type_to_string(ty)),
         type_mismatch_help(declared),
     );
-    let mismatch = format!("{}{}", mismatch.render_for_compiler(), place(def.ty.span.offset));
+    let mismatch = format!(
+        "{}{}",
+        mismatch.render_for_compiler(),
+        place(def.ty.span.offset)
+    );
     let kind_check = quote_spanned! {ty.span()=>
         const _: () = if #bound::KIND as u8 != __tl::ValueKind::#kind as u8 {
             ::core::panic!("{}", #mismatch)

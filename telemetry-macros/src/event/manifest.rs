@@ -110,7 +110,9 @@ pub(crate) fn load(path: &Path) -> Found {
     let modified = metadata.as_ref().and_then(|m| m.modified().ok());
     let len = metadata.as_ref().map_or(0, std::fs::Metadata::len);
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(entry) = cache.get(path)
         && entry.modified == modified
         && entry.len == len

@@ -48,7 +48,11 @@ impl Errors {
 
 /// Expands `#[telemetry_event(attr)] item`; `local_file` is the source file of the
 /// struct, when the compiler knows it.
-pub(crate) fn expand(attr: TokenStream, item: TokenStream, local_file: Option<PathBuf>) -> TokenStream {
+pub(crate) fn expand(
+    attr: TokenStream,
+    item: TokenStream,
+    local_file: Option<PathBuf>,
+) -> TokenStream {
     let parsed: syn::DeriveInput = match syn::parse2(item.clone()) {
         Ok(parsed) => parsed,
         Err(_) => {
@@ -198,7 +202,11 @@ fn check(
         let at = field.map_or_else(|| input.ident.span(), |i| input.fields[i].ident.span());
         errors.push(syn::Error::new(
             at,
-            format!("{}{}", finding.render_for_compiler(), manifest_place(finding)),
+            format!(
+                "{}{}",
+                finding.render_for_compiler(),
+                manifest_place(finding)
+            ),
         ));
     }
 
@@ -216,7 +224,11 @@ fn check(
     };
     let findings = telemetry_manifest::check_event_struct(valid, &item);
     for finding in &findings {
-        let text = format!("{}{}", finding.render_for_compiler(), manifest_place(finding));
+        let text = format!(
+            "{}{}",
+            finding.render_for_compiler(),
+            manifest_place(finding)
+        );
         let error = match finding.code {
             Some(CodeTarget::FieldType(index)) => {
                 faulty[index] = true;
