@@ -104,7 +104,11 @@ fn editing_the_manifest_rebuilds_the_crate() {
     rewrite(&yaml, &manifest("bool"));
 
     let first = build(dir.path(), None);
-    assert!(first.status.success(), "first build failed:\n{}", stderr(&first));
+    assert!(
+        first.status.success(),
+        "first build failed:\n{}",
+        stderr(&first)
+    );
 
     rewrite(&yaml, &manifest("count"));
     let second = build(dir.path(), None);
@@ -120,10 +124,18 @@ fn editing_the_manifest_rebuilds_the_crate() {
     let other = dir.path().join("other.yaml");
     rewrite(&other, &manifest("bool"));
     let third = build(dir.path(), Some(&other));
-    assert!(third.status.success(), "the variable was not seen:\n{}", stderr(&third));
+    assert!(
+        third.status.success(),
+        "the variable was not seen:\n{}",
+        stderr(&third)
+    );
 
     // And fixing the original manifest makes the plain build pass again.
     rewrite(&yaml, &manifest("bool"));
     let fourth = build(dir.path(), None);
-    assert!(fourth.status.success(), "fixed manifest not seen:\n{}", stderr(&fourth));
+    assert!(
+        fourth.status.success(),
+        "fixed manifest not seen:\n{}",
+        stderr(&fourth)
+    );
 }

@@ -1,0 +1,184 @@
+//! acme, a toy build tool instrumented with privacy-safe telemetry.
+//!
+//! Every event it may send is declared in `telemetry.yaml`; the event structs in
+//! `events.rs` are checked against that manifest at compile time.
+
+mod commands;
+mod events;
+mod telemetry;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use telemetry_core::{Arch, DurationBucket, OsFamily, Version};
+
+use events::{Command, CommandFinished, CommandStarted, Profile, Template};
+use telemetry::Telemetry;
+
+const USAGE: &str = "\
+acme, a toy build tool
+
+usage: acme [OPTIONS] <COMMAND> [ARGS]
+
+commands:
+  init [DIR] [--lib] [--no-git]   create a project in DIR (default: the current directory)
+  build [--release]               build the project in the current directory
+  test                            build, then run the tests in tests/
+  clean                           remove the build output (target/)
+
+options:
+  --no-telemetry      send no telemetry for this run
+  --print-telemetry   print every telemetry event to stderr, exactly as it would be sent
+  -h, --help          print this help and the telemetry status
+  -V, --version       print the version
+
+telemetry: acme reports the events listed in telemetry.yaml; turn it off with
+--no-telemetry, ACME_TELEMETRY=0 or DO_NOT_TRACK=1";
+
+/// A parsed command line.
+struct Args {
+    command: Command,
+    release: bool,
+    library: bool,
+    git: bool,
+    dir: Option<PathBuf>,
+    no_telemetry: bool,
+    print_telemetry: bool,
+}
+
+/// What the command line asks for.
+enum Parsed {
+    Run(Args),
+    Help { no_telemetry: bool },
+    Version,
+}
+
+fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
+    let mut command = None;
+    let (mut release, mut library, mut no_git) = (false, false, false);
+    let (mut no_telemetry, mut print_telemetry, mut help) = (false, false, false);
+    let mut dir = None;
+    for arg in args {
+        match arg.as_str() {
+            "-h" | "--help" => help = true,
+            "-V" | "--version" => return Ok(Parsed::Version),
+            "--no-telemetry" => no_telemetry = true,
+            "--print-telemetry" => print_telemetry = true,
+            "--release" => release = true,
+            "--lib" => library = true,
+            "--no-git" => no_git = true,
+            flag if flag.starts_with('-') => {
+                return Err(format!("unknown option `{flag}`"));
+            }
+            word if command.is_none() => {
+                command = Some(match word {
+                    "build" => Command::Build,
+                    "test" => Command::Test,
+                    "clean" => Command::Clean,
+                    "init" => Command::Init,
+                    other => return Err(format!("unknown command `{other}`")),
+                });
+            }
+            word if command == Some(Command::Init) && dir.is_none() => {
+                dir = Some(PathBuf::from(word));
+            }
+            word => return Err(format!("unexpected argument `{word}`")),
+        }
+    }
+    let Some(command) = command else {
+        return if help {
+            Ok(Parsed::Help { no_telemetry })
+        } else {
+            Err("no command given".to_owned())
+        };
+    };
+    if help {
+        return Ok(Parsed::Help { no_telemetry });
+    }
+    let misplaced = match command {
+        Command::Build => (library || no_git).then_some("--lib and --no-git belong to `init`"),
+        Command::Init => release.then_some("--release belongs to `build`"),
+        Command::Test | Command::Clean => (release || library || no_git)
+            .then_some("--release belongs to `build`, --lib and --no-git to `init`"),
+    };
+    if let Some(message) = misplaced {
+        return Err(message.to_owned());
+    }
+    Ok(Parsed::Run(Args {
+        command,
+        release,
+        library,
+        git: !no_git,
+        dir,
+        no_telemetry,
+        print_telemetry,
+    }))
+}
+
+fn main() -> ExitCode {
+    let args = match parse(std::env::args().skip(1)) {
+        Ok(Parsed::Run(args)) => args,
+        Ok(Parsed::Help { no_telemetry }) => {
+            println!(
+                "{USAGE}\n\n{}",
+                Telemetry::new(no_telemetry, false).status()
+            );
+            return ExitCode::SUCCESS;
+        }
+        Ok(Parsed::Version) => {
+            println!("acme {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let telemetry = Telemetry::new(args.no_telemetry, args.print_telemetry);
+    if args.print_telemetry && !telemetry.is_on() {
+        eprintln!("{}; no events are recorded", telemetry.status());
+    }
+    telemetry.record(&CommandStarted {
+        command: args.command,
+        os: OsFamily::current(),
+        arch: Arch::current(),
+        acme_version: Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or(Version::new(0, 0)),
+    });
+
+    let started = Instant::now();
+    let here = PathBuf::from(".");
+    let result = match args.command {
+        Command::Init => {
+            let template = if args.library {
+                Template::Library
+            } else {
+                Template::Binary
+            };
+            let dir = args.dir.unwrap_or(here);
+            commands::init(&dir, template, args.git, &telemetry)
+        }
+        Command::Build => {
+            let profile = if args.release {
+                Profile::Release
+            } else {
+                Profile::Debug
+            };
+            commands::build(&here, profile, &telemetry)
+        }
+        Command::Test => commands::test(&here, &telemetry),
+        Command::Clean => commands::clean(&here, &telemetry),
+    };
+    telemetry.record(&CommandFinished {
+        command: args.command,
+        success: result.is_ok(),
+        duration: DurationBucket::from(started.elapsed()),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
