@@ -1,0 +1,1389 @@
+//! `cargo telemetry-lint init`: drafts a manifest from the event structs of a crate
+//! that already sends telemetry, and lists every field the manifest would reject.
+//!
+//! It reads Rust source only ([`crate::source`]); nothing of the scanned crate is
+//! built or run. A [`Selector`] says which structs are events. Each named field is
+//! classified with [`telemetry_manifest::classify_type`]:
+//!
+//! - a vetted type becomes a field of that type (`category: technical`);
+//! - a fieldless enum of the scanned sources becomes an `enum` field with its variants
+//!   in snake_case (`category: interaction`);
+//! - a struct of the scanned sources is followed into: its fields are added as
+//!   `parent_child` (cycles and nesting deeper than [`MAX_NESTING`] are rejected);
+//! - anything else is left out of the draft, with a comment saying why, and reported
+//!   with the rule that rejects it ([`telemetry_manifest::check_field_type`]).
+//!
+//! The draft deliberately fails `cargo telemetry-lint` until a person decides what
+//! only a person can: `description`, `purpose` and `owner` are `TODO` (TL017), and
+//! `since`, `expires` and the project's `opt_out` are left out, shown as comments
+//! (TL016). A placeholder there would not be caught, since the policy checks accept
+//! any text for them, and a wrong expiry date or opt-out would be published as fact.
+//!
+//! ```no_run
+//! use telemetry_lint::init::{InitOptions, Selector, run};
+//! let report = run(&InitOptions {
+//!     paths: vec!["src".into()],
+//!     selector: Selector::Trait("Properties".into()),
+//!     output: None,
+//!     dry_run: true,
+//!     force: false,
+//!     format: telemetry_lint::Format::Human,
+//! })?;
+//! print!("{}", report.render_human(false));
+//! # Ok::<(), telemetry_lint::init::InitError>(())
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt::{self, Write as _};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use heck::ToSnakeCase;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+};
+use serde::Serialize;
+use telemetry_manifest::{
+    FieldType, Level, Rule, StructField, TypeClass, check_field_type, classify_type,
+    default_event_name, rules, type_to_string,
+};
+
+use crate::Format;
+use crate::source::{self, ByteRange, Pos, Scan, ScanProblem, Shape, StructDef};
+
+/// How deep `init` follows struct fields into other structs.
+pub const MAX_NESTING: usize = 4;
+
+/// How many type aliases `init` follows in a row (`type A = B; type B = String;`).
+const MAX_ALIASES: usize = 8;
+
+/// The width human output is wrapped at, in columns.
+const WIDTH: usize = 100;
+
+/// The retention the draft proposes, in days.
+pub const DRAFT_RETENTION_DAYS: u32 = 90;
+
+/// Which structs of the scanned sources are events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// Every struct with an `impl NAME for Struct` block (the trait matched on its
+    /// last path segment).
+    Trait(String),
+    /// Every struct whose `#[derive(..)]` list names NAME (last path segment).
+    Derive(String),
+    /// Every struct in the given files.
+    AllStructs,
+}
+
+impl Selector {
+    /// The command-line flag that selects this way, such as `--trait Properties`.
+    pub fn flag(&self) -> String {
+        match self {
+            Selector::Trait(name) => format!("--trait {name}"),
+            Selector::Derive(name) => format!("--derive {name}"),
+            Selector::AllStructs => "--all-structs".to_owned(),
+        }
+    }
+}
+
+/// What `init` reads and where it writes.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    /// Files or directories to scan; empty means the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Which structs are events.
+    pub selector: Selector,
+    /// Where to write the draft manifest; `None` means `./telemetry.yaml`.
+    pub output: Option<PathBuf>,
+    /// Write nothing.
+    pub dry_run: bool,
+    /// Overwrite an existing manifest at the output path.
+    pub force: bool,
+    /// The output format.
+    pub format: Format,
+}
+
+/// A place in a Rust file, as reports show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLocation {
+    /// The file, relative to the current directory, with `/` separators.
+    pub path: String,
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, in characters.
+    pub column: usize,
+}
+
+/// One finding of `init`: a field (or event) the manifest would reject, or a
+/// warning about the scan itself.
+#[derive(Clone, Debug)]
+pub struct InitFinding {
+    /// The rule broken; `None` for a problem of the scan (a file that does not parse).
+    pub rule: Option<&'static Rule>,
+    /// The rule's kebab-case name, or the kind of scan problem, such as `unparseable-source`.
+    pub name: &'static str,
+    /// `error` for rejected fields, `warning` for the scan's problems.
+    pub level: Level,
+    /// What is wrong; lowercase, no trailing period.
+    pub message: String,
+    /// Why it matters; lowercase, no trailing period.
+    pub why: String,
+    /// The fix; lowercase, no trailing period.
+    pub help: String,
+    /// The event concerned.
+    pub event: Option<String>,
+    /// The field concerned, flattened (`parent_child`).
+    pub field: Option<String>,
+    /// Where in the Rust source.
+    pub source: Option<SourceLocation>,
+    /// The file and bytes to show in the snippet.
+    snippet: Option<(usize, ByteRange)>,
+    /// The snippet's label.
+    label: String,
+}
+
+/// What the draft says about one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldOutcome {
+    /// The field is in the draft.
+    Kept {
+        /// The manifest type inferred.
+        ty: FieldType,
+        /// Whether the Rust type is an `Option`.
+        optional: bool,
+        /// For `enum`: the values, in snake_case.
+        values: Vec<String>,
+        /// The data category guessed: `interaction` for enums, else `technical`.
+        category: &'static str,
+    },
+    /// The field is left out; the finding at this index of [`InitReport::findings`] says why.
+    Rejected {
+        /// Index into [`InitReport::findings`].
+        finding: usize,
+    },
+}
+
+/// One field of a drafted event.
+#[derive(Clone, Debug)]
+pub struct DraftField {
+    /// The field's name in the manifest; a field of a nested struct is `parent_child`.
+    pub name: String,
+    /// The Rust type as written.
+    pub rust_type: String,
+    /// The first paragraph of its doc comment, if any.
+    pub doc: Option<String>,
+    /// Where the field is written.
+    pub source: SourceLocation,
+    /// Kept or left out.
+    pub outcome: FieldOutcome,
+}
+
+/// One drafted event.
+#[derive(Clone, Debug)]
+pub struct DraftEvent {
+    /// The event name: the struct's name in snake_case.
+    pub name: String,
+    /// The struct's name.
+    pub struct_name: String,
+    /// Where the struct's name is written.
+    pub source: SourceLocation,
+    /// The first paragraph of the struct's doc comment, if any.
+    pub doc: Option<String>,
+    /// Its fields, nested structs flattened, in declaration order.
+    pub fields: Vec<DraftField>,
+}
+
+/// What `init` found and drafted.
+#[derive(Clone, Debug)]
+pub struct InitReport {
+    /// The selector used.
+    pub selector: Selector,
+    /// The drafted events, in file then source order.
+    pub events: Vec<DraftEvent>,
+    /// Rejected fields (errors) and problems of the scan (warnings), in file then
+    /// source order of the events, scan problems first.
+    pub findings: Vec<InitFinding>,
+    /// The draft `telemetry.yaml`.
+    pub draft: String,
+    /// Where the draft was written; `None` on a dry run.
+    pub written: Option<String>,
+    /// How many Rust files were read.
+    pub files_read: usize,
+    files: Vec<(String, String)>,
+}
+
+/// Why `init` could not run.
+#[derive(Debug)]
+pub enum InitError {
+    /// No Rust file could be read under the given paths.
+    NothingToRead {
+        /// The paths given, as shown.
+        paths: Vec<String>,
+        /// What went wrong with them, one line each.
+        problems: Vec<String>,
+    },
+    /// The output exists and `--force` was not given.
+    OutputExists {
+        /// The output path, as shown.
+        path: String,
+    },
+    /// The draft could not be written.
+    Write {
+        /// The output path, as shown.
+        path: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The current directory could not be read.
+    CurrentDir(std::io::Error),
+}
+
+impl fmt::Display for InitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InitError::NothingToRead { paths, problems } => {
+                write!(
+                    f,
+                    "no Rust source file could be read under {}",
+                    paths.join(", ")
+                )?;
+                for problem in problems {
+                    write!(f, "\n  {problem}")?;
+                }
+                Ok(())
+            }
+            InitError::OutputExists { path } => write!(
+                f,
+                "`{path}` already exists; init does not overwrite a manifest unless given `--force` (or use `--dry-run`, or `--output` with another path)"
+            ),
+            InitError::Write { path, source } => {
+                write!(f, "could not write the draft manifest `{path}`: {source}")
+            }
+            InitError::CurrentDir(source) => {
+                write!(f, "could not read the current directory: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for InitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InitError::Write { source, .. } | InitError::CurrentDir(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Runs `init` from the current directory: paths in the report are shown relative to it.
+///
+/// # Errors
+/// [`InitError`] when no Rust file can be read, the output exists without `force`, or
+/// the draft cannot be written. Files that do not parse are warnings in the report.
+pub fn run(options: &InitOptions) -> Result<InitReport, InitError> {
+    let cwd = std::env::current_dir().map_err(InitError::CurrentDir)?;
+    run_in(options, &cwd)
+}
+
+/// Runs `init` as if from `cwd`: relative paths (scanned and output) are resolved
+/// against it, and the report shows paths relative to it.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError> {
+    let resolve = |path: &Path| {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            cwd.join(path)
+        }
+    };
+    let output = resolve(
+        options
+            .output
+            .as_deref()
+            .unwrap_or(Path::new("telemetry.yaml")),
+    );
+    let output_shown = source::display_path(&output, cwd);
+    if !options.dry_run && !options.force && output.exists() {
+        return Err(InitError::OutputExists { path: output_shown });
+    }
+
+    let given: Vec<PathBuf> = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let roots: Vec<PathBuf> = given.iter().map(|p| resolve(p)).collect();
+    let shown_roots: Vec<String> = roots.iter().map(|p| source::display_path(p, cwd)).collect();
+    let scan = source::scan(&roots, cwd);
+    if scan.files.is_empty() {
+        let problems = scan.problems.iter().map(problem_line).collect();
+        return Err(InitError::NothingToRead {
+            paths: shown_roots,
+            problems,
+        });
+    }
+
+    let mut drafter = Drafter {
+        scan: &scan,
+        findings: Vec::new(),
+    };
+    drafter.scan_problems();
+    let selected = drafter.select(&options.selector);
+    let mut events = Vec::new();
+    let mut names = BTreeSet::new();
+    for item in selected {
+        let name = default_event_name(&item.name);
+        if !names.insert(name.clone()) {
+            drafter.duplicate_event(item, &name);
+            continue;
+        }
+        events.push(drafter.event(item, name));
+    }
+
+    let project = project_name(&roots, cwd);
+    let mut report = InitReport {
+        selector: options.selector.clone(),
+        events,
+        findings: drafter.findings,
+        draft: String::new(),
+        written: None,
+        files_read: scan.files.len(),
+        files: scan
+            .files
+            .iter()
+            .map(|f| (f.display.clone(), f.text.clone()))
+            .collect(),
+    };
+    report.draft = draft_yaml(&report, &project, &shown_roots);
+    if !options.dry_run {
+        write_atomically(&output, &report.draft).map_err(|source| InitError::Write {
+            path: output_shown.clone(),
+            source,
+        })?;
+        report.written = Some(output_shown);
+    }
+    Ok(report)
+}
+
+fn problem_line(problem: &ScanProblem) -> String {
+    match problem {
+        ScanProblem::Unreadable { path, message } => format!("{path}: {message}"),
+        ScanProblem::NotUtf8 { path } => format!("{path}: not UTF-8"),
+        ScanProblem::Unparseable { message, .. } => message.clone(),
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// The project's name: the `[package] name` of the nearest `Cargo.toml` above the
+/// first path, else that directory's name.
+fn project_name(roots: &[PathBuf], cwd: &Path) -> String {
+    let first = roots.first().map_or(cwd, PathBuf::as_path);
+    let start = if first.is_file() {
+        first.parent().unwrap_or(cwd)
+    } else {
+        first
+    };
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    for dir in start.ancestors() {
+        if let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml"))
+            && let Some(name) = package_name(&text)
+        {
+            return name;
+        }
+    }
+    start
+        .file_name()
+        .map_or_else(|| "TODO".to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The `name` under `[package]` in a Cargo.toml, read line by line.
+fn package_name(toml: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in toml.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if in_package
+            && let Some(rest) = line.strip_prefix("name")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value = value.trim().trim_matches('"').trim_matches('\'');
+            if !value.is_empty() {
+                return Some(value.to_owned());
+            }
+        }
+    }
+    None
+}
+
+struct Drafter<'a> {
+    scan: &'a Scan,
+    findings: Vec<InitFinding>,
+}
+
+impl<'a> Drafter<'a> {
+    fn location(&self, file: usize, pos: Pos) -> SourceLocation {
+        SourceLocation {
+            path: self.scan.files[file].display.clone(),
+            line: pos.line,
+            column: pos.column,
+        }
+    }
+
+    fn push(&mut self, finding: InitFinding) -> usize {
+        self.findings.push(finding);
+        self.findings.len() - 1
+    }
+
+    fn warning(
+        &mut self,
+        name: &'static str,
+        message: String,
+        why: &str,
+        help: String,
+    ) -> InitFinding {
+        InitFinding {
+            rule: None,
+            name,
+            level: Level::Warning,
+            message,
+            why: why.to_owned(),
+            help,
+            event: None,
+            field: None,
+            source: None,
+            snippet: None,
+            label: String::new(),
+        }
+    }
+
+    fn scan_problems(&mut self) {
+        for problem in &self.scan.problems {
+            let finding = match problem {
+                ScanProblem::Unparseable { file, message, pos, range } => {
+                    let shown = &self.scan.files[*file].display;
+                    let mut finding = self.warning(
+                        "unparseable-source",
+                        format!("`{shown}` is not valid Rust, so its structs are not drafted: {message}"),
+                        "init reads events from source; a struct in this file that sends telemetry would be missing from the manifest",
+                        "fix the syntax error, or leave the file out of the paths given to init".to_owned(),
+                    );
+                    finding.source = Some(self.location(*file, *pos));
+                    finding.snippet = Some((*file, *range));
+                    finding.label = "the parser stopped here".to_owned();
+                    finding
+                }
+                ScanProblem::NotUtf8 { path } => self.warning(
+                    "non-utf8-source",
+                    format!("`{path}` is not UTF-8, so it is not read"),
+                    "init reads events from source; a struct in this file that sends telemetry would be missing from the manifest",
+                    "save the file as UTF-8".to_owned(),
+                ),
+                ScanProblem::Unreadable { path, message } => self.warning(
+                    "unreadable-path",
+                    format!("`{path}` could not be read: {}", lowercase_first(message)),
+                    "init reads events from source; structs under this path would be missing from the manifest",
+                    "check the path and its permissions".to_owned(),
+                ),
+            };
+            self.push(finding);
+        }
+    }
+
+    fn select(&mut self, selector: &Selector) -> Vec<&'a StructDef> {
+        let scan = self.scan;
+        match selector {
+            Selector::AllStructs => scan.structs.iter().collect(),
+            Selector::Derive(name) => scan
+                .structs
+                .iter()
+                .filter(|s| s.derives.iter().any(|d| d == name))
+                .collect(),
+            Selector::Trait(name) => {
+                let mut wanted = BTreeSet::new();
+                for imp in scan.impls.iter().filter(|i| i.trait_name == *name) {
+                    match imp.self_name.as_deref() {
+                        Some(ty) if scan.find_struct(ty).is_some() => {
+                            wanted.insert(ty.to_owned());
+                        }
+                        _ => self.not_a_struct(imp, name),
+                    }
+                }
+                scan.structs
+                    .iter()
+                    .filter(|s| wanted.contains(&s.name))
+                    .collect()
+            }
+        }
+    }
+
+    fn not_a_struct(&mut self, imp: &source::TraitImpl, trait_name: &str) {
+        let is_enum = imp
+            .self_name
+            .as_deref()
+            .is_some_and(|n| self.scan.find_enum(n).is_some());
+        let (message, help) = if is_enum {
+            (
+                format!(
+                    "enum `{}` implements `{trait_name}`; init drafts structs only, so it is not drafted",
+                    imp.self_ty
+                ),
+                "declare its event by hand, one field per piece of data it sends".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "type `{}` implements `{trait_name}` but is not a struct of the scanned sources, so it is not drafted",
+                    imp.self_ty
+                ),
+                "add the source of the crate that defines it to the paths given to init, or declare its fields by hand".to_owned(),
+            )
+        };
+        let mut finding = self.warning(
+            "event-not-drafted",
+            message,
+            "what it sends is not in the draft, so the data dictionary would not list it",
+            help,
+        );
+        finding.source = Some(self.location(imp.file, imp.pos));
+        finding.snippet = Some((imp.file, imp.self_range));
+        finding.label = "defined elsewhere".to_owned();
+        self.push(finding);
+    }
+
+    fn duplicate_event(&mut self, item: &StructDef, name: &str) {
+        let mut finding = self.warning(
+            "duplicate-event",
+            format!(
+                "struct `{}` would send event `{name}`, which an earlier struct already drafts",
+                item.name
+            ),
+            "one event name must describe one set of fields, or the data dictionary is ambiguous",
+            "rename one of the events in the draft, and declare the second one by hand".to_owned(),
+        );
+        finding.source = Some(self.location(item.file, item.pos));
+        finding.snippet = Some((item.file, item.name_range));
+        finding.label = "left out of the draft".to_owned();
+        finding.event = Some(name.to_owned());
+        self.push(finding);
+    }
+
+    fn event(&mut self, item: &'a StructDef, name: String) -> DraftEvent {
+        let mut fields = Vec::new();
+        match &item.shape {
+            Shape::Named(_) => {
+                let mut stack = vec![item.name.clone()];
+                self.fields(&name, item, "", &mut stack, &mut fields);
+            }
+            Shape::Unit => {}
+            Shape::Tuple => {
+                let rule = rules::UNSUPPORTED_EVENT_SHAPE;
+                let finding = InitFinding {
+                    rule: Some(rule),
+                    name: rule.name,
+                    level: rule.level,
+                    message: format!(
+                        "struct `{}` (event `{name}`) is a tuple struct, so its fields have no names to declare",
+                        item.name
+                    ),
+                    why: rule.why.to_owned(),
+                    help: "give the struct named fields".to_owned(),
+                    event: Some(name.clone()),
+                    field: None,
+                    source: Some(self.location(item.file, item.pos)),
+                    snippet: Some((item.file, item.name_range)),
+                    label: "tuple struct".to_owned(),
+                };
+                self.push(finding);
+            }
+        }
+        DraftEvent {
+            struct_name: item.name.clone(),
+            source: self.location(item.file, item.pos),
+            doc: item.doc.clone(),
+            fields,
+            name,
+        }
+    }
+
+    fn fields(
+        &mut self,
+        event: &str,
+        item: &'a StructDef,
+        prefix: &str,
+        stack: &mut Vec<String>,
+        out: &mut Vec<DraftField>,
+    ) {
+        let Shape::Named(defs) = &item.shape else {
+            return;
+        };
+        for def in defs {
+            let name = if prefix.is_empty() {
+                def.name.clone()
+            } else {
+                format!("{prefix}_{}", def.name)
+            };
+            let source = self.location(item.file, def.pos);
+            let rust_type = type_to_string(&def.ty);
+            let mut field = DraftField {
+                name: name.clone(),
+                rust_type,
+                doc: def.doc.clone(),
+                source: source.clone(),
+                outcome: FieldOutcome::Rejected {
+                    finding: usize::MAX,
+                },
+            };
+            let site = Site {
+                event,
+                field: &name,
+                written: &field.rust_type,
+                index: out.len(),
+                file: item.file,
+                pos: def.pos,
+                range: def.ty_range,
+            };
+            if out.iter().any(|f| f.name == name) {
+                let message = format!(
+                    "field `{name}` of event `{event}` has the same name as an earlier field of the flattened event"
+                );
+                let finding = self.unvetted(
+                    &site,
+                    message,
+                    "rename the field, or declare the nested fields by hand".to_owned(),
+                );
+                field.outcome = FieldOutcome::Rejected { finding };
+                out.push(field);
+                continue;
+            }
+            match self.classify(&def.ty, &site, 0) {
+                Resolved::Field(outcome) => {
+                    field.outcome = outcome;
+                    out.push(field);
+                }
+                Resolved::Struct(nested) => {
+                    if stack.contains(&nested.name) {
+                        let message = format!(
+                            "field `{name}` of event `{event}` has type `{}`, which contains itself, so it cannot be flattened into fields",
+                            field.rust_type
+                        );
+                        let finding = self.unvetted(
+                            &site,
+                            message,
+                            "give the event the facts it needs as fields of its own, each with a type from the manifest's vocabulary".to_owned(),
+                        );
+                        field.outcome = FieldOutcome::Rejected { finding };
+                        out.push(field);
+                    } else if stack.len() > MAX_NESTING {
+                        let message = format!(
+                            "field `{name}` of event `{event}` has type `{}`, nested more than {MAX_NESTING} structs deep, so init does not flatten it",
+                            field.rust_type
+                        );
+                        let finding = self.unvetted(
+                            &site,
+                            message,
+                            "give the event the facts it needs as fields of its own, each with a type from the manifest's vocabulary".to_owned(),
+                        );
+                        field.outcome = FieldOutcome::Rejected { finding };
+                        out.push(field);
+                    } else {
+                        stack.push(nested.name.clone());
+                        self.fields(event, nested, &name, stack, out);
+                        stack.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Classifies one field type; `aliases` counts the type aliases followed so far.
+    fn classify(&mut self, ty: &syn::Type, site: &Site<'_>, aliases: usize) -> Resolved<'a> {
+        let scan = self.scan;
+        match classify_type(ty) {
+            TypeClass::Carries { ty, optional } => Resolved::Field(FieldOutcome::Kept {
+                ty,
+                optional,
+                values: Vec::new(),
+                category: "technical",
+            }),
+            TypeClass::Forbidden(_) | TypeClass::Unvetted { .. } => {
+                let field = StructField {
+                    name: site.field.to_owned(),
+                    ty,
+                };
+                match check_field_type(site.event, site.index, &field) {
+                    Some(finding) => {
+                        let message = if aliases > 0 {
+                            let alias = format!("has type `{}`, an alias of `", site.written);
+                            finding.message.replacen("has type `", &alias, 1)
+                        } else {
+                            finding.message
+                        };
+                        let index = self.rule_finding(site, finding.rule, message, finding.help);
+                        Resolved::Field(FieldOutcome::Rejected { finding: index })
+                    }
+                    None => self.classify_unknown(ty, site),
+                }
+            }
+            TypeClass::Opaque { name, optional } => {
+                if let Some(nested) = scan.find_struct(&name) {
+                    return Resolved::Struct(nested);
+                }
+                if let Some(found) = scan.find_enum(&name) {
+                    return Resolved::Field(self.enum_field(found, &name, optional, ty, site));
+                }
+                if let Some(alias) = scan.find_alias(&name)
+                    && aliases < MAX_ALIASES
+                {
+                    return self.classify(&alias.ty, site, aliases + 1);
+                }
+                let message = format!(
+                    "field `{}` of event `{}` has type `{}`, which is not defined in the scanned sources, so init cannot tell what it carries",
+                    site.field,
+                    site.event,
+                    type_to_string(ty)
+                );
+                let help = "use a type from the manifest's vocabulary (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`) or a fieldless enum, or give init the path of the source that defines it".to_owned();
+                let finding = self.unvetted(site, message, help);
+                Resolved::Field(FieldOutcome::Rejected { finding })
+            }
+        }
+    }
+
+    fn classify_unknown(&mut self, ty: &syn::Type, site: &Site<'_>) -> Resolved<'a> {
+        let message = format!(
+            "field `{}` of event `{}` has type `{}`, which init cannot classify",
+            site.field,
+            site.event,
+            type_to_string(ty)
+        );
+        let finding = self.unvetted(
+            site,
+            message,
+            "use a type from the manifest's vocabulary".to_owned(),
+        );
+        Resolved::Field(FieldOutcome::Rejected { finding })
+    }
+
+    fn enum_field(
+        &mut self,
+        found: &source::EnumDef,
+        name: &str,
+        optional: bool,
+        ty: &syn::Type,
+        site: &Site<'_>,
+    ) -> FieldOutcome {
+        if !found.variants.is_empty() && found.variants.iter().all(|v| v.types.is_empty()) {
+            return FieldOutcome::Kept {
+                ty: FieldType::Enum,
+                optional,
+                values: found
+                    .variants
+                    .iter()
+                    .map(|v| v.name.to_snake_case())
+                    .collect(),
+                category: "interaction",
+            };
+        }
+        // An enum whose variants hold data: report the first forbidden type inside.
+        for variant in &found.variants {
+            for inner in &variant.types {
+                if let TypeClass::Forbidden(forbidden) = classify_type(inner) {
+                    let message = format!(
+                        "field `{}` of event `{}` has type `{}`, whose variant `{}` holds `{}`, which can carry {}",
+                        site.field,
+                        site.event,
+                        type_to_string(ty),
+                        variant.name,
+                        forbidden.culprit,
+                        forbidden.carries
+                    );
+                    let help = lowercase_first(forbidden.rule.fix.trim_end_matches('.'));
+                    let index = self.rule_finding(site, forbidden.rule, message, help);
+                    return FieldOutcome::Rejected { finding: index };
+                }
+            }
+        }
+        let message = if found.variants.is_empty() {
+            format!(
+                "field `{}` of event `{}` has type `{name}`, an enum without variants",
+                site.field, site.event
+            )
+        } else {
+            format!(
+                "field `{}` of event `{}` has type `{name}`, an enum whose variants hold data, so its values cannot be listed",
+                site.field, site.event
+            )
+        };
+        let finding = self.unvetted(
+            site,
+            message,
+            "use a fieldless enum, one value per variant".to_owned(),
+        );
+        FieldOutcome::Rejected { finding }
+    }
+
+    fn unvetted(&mut self, site: &Site<'_>, message: String, help: String) -> usize {
+        self.rule_finding(site, rules::UNVETTED_VALUE_TYPE, message, help)
+    }
+
+    fn rule_finding(
+        &mut self,
+        site: &Site<'_>,
+        rule: &'static Rule,
+        message: String,
+        help: String,
+    ) -> usize {
+        let finding = InitFinding {
+            rule: Some(rule),
+            name: rule.name,
+            level: rule.level,
+            message,
+            why: rule.why.to_owned(),
+            help,
+            event: Some(site.event.to_owned()),
+            field: Some(site.field.to_owned()),
+            source: Some(self.location(site.file, site.pos)),
+            snippet: Some((site.file, site.range)),
+            label: format!("left out of the draft ({})", rule.id),
+        };
+        self.push(finding)
+    }
+}
+
+/// Where a field stands, for its findings.
+struct Site<'s> {
+    event: &'s str,
+    field: &'s str,
+    /// The field's type as written.
+    written: &'s str,
+    index: usize,
+    file: usize,
+    pos: Pos,
+    range: ByteRange,
+}
+
+enum Resolved<'a> {
+    Field(FieldOutcome),
+    Struct(&'a StructDef),
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A YAML scalar: plain when it cannot be misread, else double-quoted.
+fn scalar(text: &str) -> String {
+    let plain = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && text.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, ' ' | '.' | ',' | '(' | ')' | '-' | '_' | '/' | '\'')
+        })
+        && !text.ends_with(' ')
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
+        );
+    if plain {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| "TODO".to_owned())
+    }
+}
+
+/// One line of a YAML comment: no line breaks.
+fn comment(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+fn draft_yaml(report: &InitReport, project: &str, roots: &[String]) -> String {
+    let mut out = String::new();
+    let kept: usize = report.events.iter().map(|e| e.kept()).sum();
+    let left: usize = report
+        .events
+        .iter()
+        .map(|e| e.fields.len() - e.kept())
+        .sum();
+    let _ = writeln!(
+        out,
+        "# Draft telemetry manifest, written by `cargo telemetry-lint init {}`",
+        report.selector.flag()
+    );
+    let _ = writeln!(
+        out,
+        "# from {} ({}, {} kept, {left} left out).",
+        comment(&roots.join(", ")),
+        plural(report.events.len(), "event"),
+        plural(kept, "field"),
+    );
+    out.push_str(
+        "# Every TODO needs a real answer, and `since`, `expires` and `opt_out` are left out\n\
+         # until someone decides them: `cargo telemetry-lint` fails until then.\n",
+    );
+    out.push_str("version: 1\nproject:\n");
+    let _ = writeln!(out, "  name: {}", scalar(project));
+    out.push_str("  contact: TODO\n");
+    let _ = writeln!(out, "  retention_days: {DRAFT_RETENTION_DAYS}");
+    out.push_str(
+        "  # opt_out: { env: NAME=0, flag: --no-telemetry }   (how users turn telemetry off)\n",
+    );
+    if report.events.is_empty() {
+        out.push_str("events: {}\n");
+        return out;
+    }
+    out.push_str("events:\n");
+    for event in &report.events {
+        let _ = writeln!(out, "  {}:", event.name);
+        let _ = writeln!(
+            out,
+            "    # struct {} ({}:{})",
+            event.struct_name, event.source.path, event.source.line
+        );
+        let _ = writeln!(
+            out,
+            "    description: {}",
+            scalar(event.doc.as_deref().unwrap_or("TODO"))
+        );
+        out.push_str("    purpose: TODO\n    owner: TODO\n");
+        out.push_str("    # since: 0.0.0          (the first version that sends this event)\n");
+        out.push_str("    # expires: YYYY-MM-DD   (the date collection stops, or `never`)\n");
+        if event.kept() == 0 {
+            out.push_str("    fields: {}\n");
+        } else {
+            out.push_str("    fields:\n");
+        }
+        for field in &event.fields {
+            match &field.outcome {
+                FieldOutcome::Kept {
+                    ty,
+                    values,
+                    category,
+                    ..
+                } => {
+                    let _ = write!(out, "      {}: {{ type: {ty}", field.name);
+                    if !values.is_empty() {
+                        let _ = write!(out, ", values: [{}]", values.join(", "));
+                    }
+                    let _ = writeln!(
+                        out,
+                        ", category: {category}, description: {} }}",
+                        scalar(field.doc.as_deref().unwrap_or("TODO"))
+                    );
+                }
+                FieldOutcome::Rejected { finding } => {
+                    let why = report.findings.get(*finding).map_or_else(String::new, |f| {
+                        format!(
+                            "{}: {}",
+                            f.rule.map_or_else(|| f.name.to_owned(), Rule::code),
+                            f.why
+                        )
+                    });
+                    let _ = writeln!(
+                        out,
+                        "      # left out `{}: {}` ({}:{}), {}",
+                        field.name,
+                        comment(&field.rust_type),
+                        field.source.path,
+                        field.source.line,
+                        comment(&why)
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+impl DraftEvent {
+    /// How many fields are in the draft.
+    pub fn kept(&self) -> usize {
+        self.fields
+            .iter()
+            .filter(|f| matches!(f.outcome, FieldOutcome::Kept { .. }))
+            .count()
+    }
+}
+
+/// One finding, as miette renders it.
+#[derive(Debug)]
+struct Rendered<'r> {
+    finding: &'r InitFinding,
+    code: String,
+    source: Option<NamedSource<String>>,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.finding.level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        })
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, range) = self.finding.snippet?;
+        self.source.as_ref()?;
+        let span = LabeledSpan::new_with_span(
+            Some(self.finding.label.clone()),
+            (range.start, range.end - range.start),
+        );
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+impl InitReport {
+    /// The report for people: one miette diagnostic per finding, with a snippet on
+    /// the Rust line, then a summary of the events, then (on a dry run) the draft.
+    /// `color` turns ANSI colours on; links are never emitted.
+    pub fn render_human(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_urls(false)
+            .with_width(WIDTH);
+        let mut out = String::new();
+        for finding in &self.findings {
+            let source = finding.snippet.and_then(|(file, _)| {
+                let (name, text) = self.files.get(file)?;
+                Some(NamedSource::new(name.clone(), text.clone()))
+            });
+            let code = finding
+                .rule
+                .map_or_else(|| finding.name.to_owned(), Rule::code);
+            let rendered = Rendered {
+                finding,
+                code,
+                source,
+            };
+            let mut one = String::new();
+            if handler.render_report(&mut one, &rendered).is_err() {
+                one = format!("{}\n  × {}\n", rendered.code, finding.message);
+            }
+            out.push_str(one.trim_end_matches('\n'));
+            out.push('\n');
+            if finding.snippet.is_none()
+                && let Some(at) = &finding.source
+            {
+                let _ = writeln!(out, "  at {}:{}:{}", at.path, at.line, at.column);
+            }
+            out.push_str(&wrap("  note: ", &finding.why));
+            out.push_str(&wrap("  help: ", &finding.help));
+            out.push('\n');
+        }
+        let errors = self.count(Level::Error);
+        let warnings = self.count(Level::Warning);
+        let _ = writeln!(
+            out,
+            "init {}: {} drafted from {}; {} kept, {} left out; {}, {}",
+            self.selector.flag(),
+            plural(self.events.len(), "event"),
+            plural(self.files_read, "file"),
+            plural(
+                self.events.iter().map(DraftEvent::kept).sum::<usize>(),
+                "field"
+            ),
+            self.events
+                .iter()
+                .map(|e| e.fields.len() - e.kept())
+                .sum::<usize>(),
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+        );
+        for event in &self.events {
+            let _ = writeln!(
+                out,
+                "  {} (struct {}, {}:{}): {} of {} fields kept",
+                event.name,
+                event.struct_name,
+                event.source.path,
+                event.source.line,
+                event.kept(),
+                event.fields.len()
+            );
+        }
+        match &self.written {
+            Some(path) => {
+                let _ = writeln!(out, "wrote the draft manifest to {path}");
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "dry run: nothing written; the draft manifest would be:\n"
+                );
+                out.push_str(&self.draft);
+            }
+        }
+        out
+    }
+
+    /// The report for tools, as one JSON document (see `docs/json-output.md`):
+    /// `version`, `findings` and `summary` as for `check`, plus `events` (each with
+    /// `name`, `struct`, `source`, `description` and `fields`, each field with `name`,
+    /// `rust_type`, `source`, and either its inferred `type`, `optional`, `values`
+    /// and `category`, or the `rule` that rejects it), `draft` (the YAML text) and
+    /// `written` (the path, or `null` on a dry run).
+    pub fn render_json(&self) -> String {
+        let events = self
+            .events
+            .iter()
+            .map(|event| JsonEvent {
+                name: &event.name,
+                r#struct: &event.struct_name,
+                description: event.doc.as_deref(),
+                source: JsonLocation::from(&event.source),
+                fields: event
+                    .fields
+                    .iter()
+                    .map(|field| self.json_field(field))
+                    .collect(),
+            })
+            .collect();
+        let document = JsonReport {
+            version: 1,
+            findings: self.findings.iter().map(JsonFinding::from).collect(),
+            summary: JsonSummary {
+                errors: self.count(Level::Error),
+                warnings: self.count(Level::Warning),
+            },
+            events,
+            draft: &self.draft,
+            written: self.written.as_deref(),
+        };
+        let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|e| {
+            format!("{{\"version\":1,\"error\":\"cannot serialise the report: {e}\"}}")
+        });
+        text.push('\n');
+        text
+    }
+
+    fn json_field<'r>(&'r self, field: &'r DraftField) -> JsonField<'r> {
+        let (ty, optional, values, category, rule) = match &field.outcome {
+            FieldOutcome::Kept {
+                ty,
+                optional,
+                values,
+                category,
+            } => (
+                Some(ty.as_str()),
+                Some(*optional),
+                Some(values.as_slice()),
+                Some(*category),
+                None,
+            ),
+            FieldOutcome::Rejected { finding } => (
+                None,
+                None,
+                None,
+                None,
+                self.findings
+                    .get(*finding)
+                    .and_then(|f| f.rule)
+                    .map(|r| r.id),
+            ),
+        };
+        JsonField {
+            name: &field.name,
+            rust_type: &field.rust_type,
+            r#type: ty,
+            optional,
+            values,
+            category,
+            description: field.doc.as_deref(),
+            rule,
+            source: JsonLocation::from(&field.source),
+        }
+    }
+
+    /// Whether any field or event would be rejected (exit code 1).
+    pub fn has_errors(&self) -> bool {
+        self.count(Level::Error) > 0
+    }
+
+    fn count(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
+    }
+}
+
+/// `1 event`, `2 events`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Word-wraps `text` at [`WIDTH`] after a `prefix`, continuation lines aligned under
+/// the text.
+fn wrap(prefix: &str, text: &str) -> String {
+    let indent = " ".repeat(prefix.chars().count());
+    let mut out = String::new();
+    let mut line = prefix.to_owned();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line.clone_from(&indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+    events: Vec<JsonEvent<'a>>,
+    draft: &'a str,
+    written: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: Option<&'static str>,
+    name: &'static str,
+    level: &'static str,
+    message: &'a str,
+    why: &'a str,
+    help: &'a str,
+    event: Option<&'a str>,
+    field: Option<&'a str>,
+    manifest: Option<JsonLocation<'a>>,
+    source: Option<JsonLocation<'a>>,
+}
+
+impl<'a> From<&'a InitFinding> for JsonFinding<'a> {
+    fn from(finding: &'a InitFinding) -> Self {
+        JsonFinding {
+            rule: finding.rule.map(|r| r.id),
+            name: finding.name,
+            level: finding.level.as_str(),
+            message: &finding.message,
+            why: &finding.why,
+            help: &finding.help,
+            event: finding.event.as_deref(),
+            field: finding.field.as_deref(),
+            manifest: None,
+            source: finding.source.as_ref().map(JsonLocation::from),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> From<&'a SourceLocation> for JsonLocation<'a> {
+    fn from(location: &'a SourceLocation) -> Self {
+        JsonLocation {
+            path: &location.path,
+            line: location.line,
+            column: location.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    name: &'a str,
+    r#struct: &'a str,
+    description: Option<&'a str>,
+    source: JsonLocation<'a>,
+    fields: Vec<JsonField<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonField<'a> {
+    name: &'a str,
+    rust_type: &'a str,
+    r#type: Option<&'static str>,
+    optional: Option<bool>,
+    values: Option<&'a [String]>,
+    category: Option<&'static str>,
+    description: Option<&'a str>,
+    rule: Option<&'static str>,
+    source: JsonLocation<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_quote_what_yaml_could_misread() {
+        assert_eq!(
+            scalar("Records a crash caused by a panic."),
+            "Records a crash caused by a panic."
+        );
+        assert_eq!(scalar("TODO"), "TODO");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("Type: card"), "\"Type: card\"");
+        assert_eq!(scalar("`re_viewer` info"), "\"`re_viewer` info\"");
+    }
+
+    #[test]
+    fn package_names_come_from_the_package_table() {
+        let toml =
+            "[workspace]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"re_analytics\"\n";
+        assert_eq!(package_name(toml).as_deref(), Some("re_analytics"));
+        assert_eq!(package_name("[workspace]\n"), None);
+    }
+}

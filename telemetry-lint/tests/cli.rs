@@ -1,0 +1,485 @@
+//! Runs the built `cargo-telemetry-lint` on the fixture workspaces in `fixtures/lint-*`
+//! and snapshots what it prints (human and JSON) with its exit code.
+//!
+//! Every run fixes the date (`--today`) and turns colour off (`NO_COLOR=1`), so the
+//! snapshots are the same on every machine and every day.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TODAY: &str = "2026-11-21";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("fixtures")
+        .join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn transcript(&self) -> String {
+        format!(
+            "exit code: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn run_in(dir: Option<&Path>, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
+    command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("TELEMETRY_LINT_TODAY");
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let output = command.output().expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_in(None, args)
+}
+
+/// Checks a fixture in both formats, snapshots both, and returns the exit code and
+/// the rule ids (or names, for diagnostics without a rule) of the JSON findings.
+fn check_fixture(name: &str) -> (i32, Vec<String>) {
+    let manifest_path = fixture(name).join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().expect("UTF-8 path");
+    let human = run(&["--manifest-path", manifest_path, "--today", TODAY]);
+    insta::assert_snapshot!(format!("{name}-human"), human.transcript());
+    let json = run(&[
+        "check",
+        "--manifest-path",
+        manifest_path,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    insta::assert_snapshot!(format!("{name}-json"), json.transcript());
+    assert_eq!(human.code, json.code, "both formats exit alike");
+    let document = json.json();
+    assert_eq!(document["version"], 1);
+    let findings = document["findings"].as_array().expect("findings array");
+    let ids: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            f["rule"]
+                .as_str()
+                .or_else(|| f["name"].as_str())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    let errors = findings.iter().filter(|f| f["level"] == "error").count();
+    assert_eq!(document["summary"]["errors"], errors);
+    (human.code, ids)
+}
+
+#[test]
+fn clean_workspace_passes() {
+    let (code, ids) = check_fixture("lint-clean");
+    assert_eq!(code, 0);
+    assert!(ids.is_empty(), "{ids:?}");
+}
+
+#[test]
+fn undeclared_event_is_reported_with_the_closest_name() {
+    let (code, ids) = check_fixture("lint-undeclared-event");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL001", "TL001", "TL015"]);
+}
+
+#[test]
+fn declared_event_without_struct_is_reported() {
+    let (code, ids) = check_fixture("lint-missing-event-struct");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL015"]);
+}
+
+#[test]
+fn fields_drift_both_ways() {
+    let (code, ids) = check_fixture("lint-field-drift");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL003", "TL002", "TL002"]);
+}
+
+#[test]
+fn type_mismatches_point_at_both_files() {
+    let (code, ids) = check_fixture("lint-type-mismatch");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL004", "TL004", "TL004"]);
+    let json = run(&[
+        "--manifest-path",
+        fixture("lint-type-mismatch")
+            .join("Cargo.toml")
+            .to_str()
+            .unwrap(),
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ])
+    .json();
+    let first = &json["findings"][0];
+    assert_eq!(first["source"]["path"], "src/lib.rs");
+    assert_eq!(first["source"]["line"], 15);
+    assert_eq!(first["manifest"]["path"], "telemetry.yaml");
+    assert_eq!(first["manifest"]["line"], 16);
+}
+
+#[test]
+fn enum_variants_differ_from_values() {
+    let (code, ids) = check_fixture("lint-enum-values");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL005"]);
+}
+
+#[test]
+fn forbidden_types_use_the_compiler_rules() {
+    let (code, ids) = check_fixture("lint-forbidden-types");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL006", "TL007", "TL008", "TL009", "TL010", "TL011"]);
+}
+
+#[test]
+fn unvetted_types_and_unsupported_shapes() {
+    let (code, ids) = check_fixture("lint-unvetted-types");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL013", "TL013", "TL013", "TL012"]);
+}
+
+#[test]
+fn policy_breaches_are_reported() {
+    let (code, ids) = check_fixture("lint-policy-breaches");
+    assert_eq!(code, 1);
+    for rule in ["TL016", "TL017", "TL018", "TL019", "TL020"] {
+        assert!(
+            ids.iter().any(|id| id == rule),
+            "{rule} missing from {ids:?}"
+        );
+    }
+}
+
+#[test]
+fn expiry_depends_on_today() {
+    let manifest_path = fixture("lint-policy-breaches").join("Cargo.toml");
+    let before = run(&[
+        "--manifest-path",
+        manifest_path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        "2025-12-31",
+    ])
+    .json();
+    let rules: Vec<&str> = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(!rules.contains(&"TL018"), "{rules:?}");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
+    let output = command
+        .args([
+            "--manifest-path",
+            manifest_path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .env("TELEMETRY_LINT_TODAY", "2026-01-01")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("TL018"));
+    let bad = run(&[
+        "--manifest-path",
+        manifest_path.to_str().unwrap(),
+        "--today",
+        "soon",
+    ]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("invalid --today"), "{}", bad.stderr);
+}
+
+#[test]
+fn malformed_manifest_cannot_run() {
+    let (code, ids) = check_fixture("lint-malformed-manifest");
+    assert_eq!(code, 2);
+    assert_eq!(ids, ["invalid-manifest"]);
+}
+
+#[test]
+fn unparseable_source_is_a_warning_and_the_run_goes_on() {
+    let (code, ids) = check_fixture("lint-unparseable-source");
+    assert_eq!(code, 0);
+    assert_eq!(ids, ["unparseable-source", "non-utf8-source"]);
+}
+
+#[test]
+fn stale_data_dictionary_is_reported() {
+    let (code, ids) = check_fixture("lint-stale-doc");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL021"]);
+}
+
+#[test]
+fn missing_data_dictionary_needs_require_doc() {
+    let manifest_path = fixture("lint-field-drift").join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().unwrap();
+    let plain = run(&[
+        "--manifest-path",
+        manifest_path,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    assert!(!plain.stdout.contains("TL021"));
+    let required = run(&[
+        "check",
+        "--require-doc",
+        "--manifest-path",
+        manifest_path,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    assert!(required.stdout.contains("TL021"), "{}", required.stdout);
+    assert!(required.stdout.contains("does not exist"));
+}
+
+#[test]
+fn explicit_manifest_and_cargo_style_invocation() {
+    let root = fixture("lint-clean");
+    let manifest = root.join("telemetry.yaml");
+    // As cargo runs it: `cargo-telemetry-lint telemetry-lint ...`, from inside the workspace.
+    let result = run_in(
+        Some(&root.join("src")),
+        &[
+            "telemetry-lint",
+            "check",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(result.code, 0, "{}", result.transcript());
+    assert_eq!(result.stdout, "0 errors, 0 warnings in 2 events\n");
+}
+
+#[test]
+fn missing_workspace_or_manifest_cannot_run() {
+    let missing = run(&["--manifest-path", "/nonexistent/Cargo.toml"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("cannot find the cargo workspace"),
+        "{}",
+        missing.stderr
+    );
+    let no_manifest = run(&[
+        "--manifest-path",
+        fixture("lint-clean").join("Cargo.toml").to_str().unwrap(),
+        "--manifest",
+        "/nonexistent/telemetry.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(no_manifest.code, 2);
+    assert_eq!(
+        no_manifest.json()["findings"][0]["name"],
+        "invalid-manifest"
+    );
+}
+
+#[test]
+fn colour_is_opt_in_when_not_a_terminal() {
+    let manifest_path = fixture("lint-enum-values").join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().unwrap();
+    let plain = run(&["--manifest-path", manifest_path, "--today", TODAY]);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    let coloured = run(&[
+        "--manifest-path",
+        manifest_path,
+        "--today",
+        TODAY,
+        "--color",
+        "always",
+    ]);
+    assert!(coloured.stdout.contains('\u{1b}'));
+    assert!(!coloured.stdout.contains("\u{1b}]8;"), "no hyperlinks");
+}
+
+#[test]
+fn doc_matches_the_committed_data_dictionary() {
+    let root = fixture("lint-clean");
+    let manifest_path = root.join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().unwrap();
+    let check = run(&["--manifest-path", manifest_path, "doc", "--check"]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+    assert_eq!(check.stdout, "TELEMETRY.md is up to date\n");
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("TELEMETRY.md");
+    let written = run(&[
+        "--manifest-path",
+        manifest_path,
+        "doc",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(written.code, 0, "{}", written.transcript());
+    let committed = std::fs::read(root.join("TELEMETRY.md")).unwrap();
+    assert_eq!(std::fs::read(&output).unwrap(), committed, "byte for byte");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn doc_check_on_a_stale_copy_fails_and_doc_repairs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let source = fixture("lint-clean");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    for file in ["Cargo.toml", "telemetry.yaml", "src/lib.rs", "TELEMETRY.md"] {
+        std::fs::copy(source.join(file), root.join(file)).unwrap();
+    }
+    let doc_path = root.join("TELEMETRY.md");
+    let fresh = std::fs::read_to_string(&doc_path).unwrap();
+    std::fs::write(&doc_path, fresh.replace("90 days", "60 days")).unwrap();
+    let manifest_path = root.join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().unwrap();
+
+    let stale = run(&["--manifest-path", manifest_path, "doc", "--check"]);
+    assert_eq!(stale.code, 1, "{}", stale.transcript());
+    insta::assert_snapshot!("doc-check-stale", stale.transcript());
+    assert_ne!(
+        std::fs::read_to_string(&doc_path).unwrap(),
+        fresh,
+        "--check writes nothing"
+    );
+
+    let repaired = run(&["--manifest-path", manifest_path, "doc"]);
+    assert_eq!(repaired.code, 0);
+    assert_eq!(repaired.stdout, "wrote TELEMETRY.md\n");
+    assert_eq!(std::fs::read_to_string(&doc_path).unwrap(), fresh);
+    assert_eq!(
+        run(&["--manifest-path", manifest_path, "doc", "--check"]).code,
+        0
+    );
+
+    std::fs::remove_file(&doc_path).unwrap();
+    let missing = run(&[
+        "--manifest-path",
+        manifest_path,
+        "doc",
+        "--check",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(missing.code, 1);
+    assert_eq!(missing.json()["findings"][0]["rule"], "TL021");
+}
+
+#[test]
+fn explain_prints_the_rule_table_entry() {
+    let by_id = run(&["explain", "TL007"]);
+    assert_eq!(by_id.code, 0);
+    assert_eq!(
+        by_id.stdout,
+        telemetry_manifest::rules::render_rule(telemetry_manifest::rules::PATH_FIELD)
+    );
+    let by_name = run(&["explain", "path-field"]);
+    assert_eq!(by_name.stdout, by_id.stdout);
+    let unknown = run(&["explain", "TL999"]);
+    assert_eq!(unknown.code, 2);
+    insta::assert_snapshot!("explain-unknown", unknown.transcript());
+}
+
+#[test]
+fn help_is_snapshotted() {
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0);
+    insta::assert_snapshot!("help", help.stdout);
+    let check_help = run(&["check", "--help"]);
+    assert_eq!(check_help.code, 0);
+    insta::assert_snapshot!("check-help", check_help.stdout);
+    let cargo_style = run(&["telemetry-lint", "--help"]);
+    assert_eq!(cargo_style.stdout, help.stdout);
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    assert_eq!(run(&["--format", "xml"]).code, 2);
+    assert_eq!(run(&["init"]).code, 2, "init needs a selector");
+    assert_eq!(run(&["doc", "--require-doc"]).code, 2);
+    assert_eq!(run(&["--require-doc", "doc"]).code, 2);
+}
+
+#[test]
+fn build_output_ignored_files_and_nested_packages_are_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let source = fixture("lint-clean");
+    for sub in ["src", "target/debug", "generated", "vendor/other/src"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    for file in ["Cargo.toml", "telemetry.yaml", "src/lib.rs", "TELEMETRY.md"] {
+        std::fs::copy(source.join(file), root.join(file)).unwrap();
+    }
+    let stray = "#[telemetry_event]\npub struct Stray { pub path: String }\n";
+    std::fs::write(root.join("target/debug/out.rs"), stray).unwrap();
+    std::fs::write(root.join("generated/out.rs"), stray).unwrap();
+    std::fs::write(root.join(".gitignore"), "/generated\n").unwrap();
+    std::fs::write(
+        root.join("vendor/other/Cargo.toml"),
+        "[package]\nname = \"other\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("vendor/other/src/lib.rs"), stray).unwrap();
+    let result = run(&[
+        "--manifest-path",
+        root.join("Cargo.toml").to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(result.code, 0, "{}", result.transcript());
+
+    // The same stray struct in the member's own sources is found.
+    std::fs::write(root.join("src/stray.rs"), stray).unwrap();
+    let found = run(&[
+        "--manifest-path",
+        root.join("Cargo.toml").to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(found.code, 1);
+    let rules: Vec<String> = found.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(rules, ["TL001", "TL006"]);
+}
