@@ -185,6 +185,23 @@ pub fn run(options: &CheckOptions) -> Report {
     let scan = workspace::scan(&loaded.workspace);
     check_code(&loaded, &scan, &mut report, &place);
     check_doc(&loaded, options.require_doc, &mut report);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let doc_checked = loaded.workspace.root.join(doc::FILE_NAME).is_file();
+    let doc_stale = report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == Some(rules::STALE_DATA_DICTIONARY));
+    report.scope = Some(format!(
+        "{} against {} in {}{}",
+        loaded.shown_path,
+        plural(scan.structs.len(), "event struct"),
+        plural(scan.rust_files, "Rust file"),
+        match (doc_checked, doc_stale) {
+            (true, false) => format!("; {} is current", doc::FILE_NAME),
+            (true, true) => format!("; {} is stale", doc::FILE_NAME),
+            (false, _) => String::new(),
+        }
+    ));
 
     let mut events: Vec<&str> = loaded
         .valid

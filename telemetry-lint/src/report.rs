@@ -130,6 +130,9 @@ pub struct Report {
     pub files: BTreeMap<String, Arc<str>>,
     /// How many events were checked (declared or sent).
     pub events: usize,
+    /// What was checked against what, such as `telemetry.yaml against 6 event
+    /// structs in 4 Rust files`, for the summary line.
+    pub scope: Option<String>,
     /// Whether the run could not be completed (exit code 2).
     pub fatal: bool,
     /// A line printed after the summary, such as where a file was written; when it
@@ -179,7 +182,8 @@ impl Report {
         }
     }
 
-    /// The summary line, such as `2 errors, 0 warnings in 3 events`, or
+    /// The summary line, such as `2 errors, 0 warnings in 3 events; checked
+    /// telemetry.yaml against 3 event structs in 2 Rust files`, or
     /// `1 error, 0 warnings; the check could not run`.
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| {
@@ -196,8 +200,13 @@ impl Report {
                 plural(self.warnings(), "warning"),
             );
         }
+        let scope = self
+            .scope
+            .as_ref()
+            .map(|scope| format!("; checked {scope}"))
+            .unwrap_or_default();
         format!(
-            "{}, {} in {}",
+            "{}, {} in {}{scope}",
             plural(self.errors(), "error"),
             plural(self.warnings(), "warning"),
             plural(self.events, "event")
