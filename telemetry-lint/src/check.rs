@@ -249,7 +249,7 @@ fn schema_errors(text: &str, manifest: &Manifest) -> Vec<(String, Option<ByteSpa
         Err(e) => return vec![(format!("the bundled manifest schema is invalid: {e}"), None)],
     };
     // The loader has parsed this text already, so it is YAML within every budget.
-    let Ok(instance) = serde_saphyr::from_str::<serde_json::Value>(text) else {
+    let Ok(instance) = telemetry_manifest::parse_value::<serde_json::Value>(text) else {
         return Vec::new();
     };
     schema

@@ -58,7 +58,7 @@ pub use check::{
 pub use finding::{CodeTarget, Finding};
 pub use load::{
     LoadError, Loaded, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES, line_column,
-    load_bytes, load_path, parse_str,
+    load_bytes, load_path, parse_str, parse_value,
 };
 pub use model::{ByteSpan, Event, Field, Located, LocatedMap, Manifest, OptOut, Policy, Project};
 pub use rules::{Enforced, Level, RULES, Rule};
