@@ -33,15 +33,13 @@
 //! # Ok::<(), telemetry_lint::init::InitError>(())
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use heck::ToSnakeCase;
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-};
 use serde::Serialize;
 use telemetry_manifest::{
     FieldType, Level, Rule, StructField, TypeClass, check_field_type, classify_type,
@@ -49,6 +47,7 @@ use telemetry_manifest::{
 };
 
 use crate::Format;
+use crate::report::{self, Diagnostic, JsonFinding, JsonLocation, JsonSummary, Location, plural};
 use crate::source::{self, ByteRange, Pos, Scan, ScanProblem, Shape, StructDef};
 
 /// How deep `init` follows struct fields into other structs.
@@ -56,9 +55,6 @@ pub const MAX_NESTING: usize = 4;
 
 /// How many type aliases `init` follows in a row (`type A = B; type B = String;`).
 const MAX_ALIASES: usize = 8;
-
-/// The width human output is wrapped at, in columns.
-const WIDTH: usize = 100;
 
 /// The retention the draft proposes, in days.
 pub const DRAFT_RETENTION_DAYS: u32 = 90;
@@ -103,45 +99,6 @@ pub struct InitOptions {
     pub format: Format,
 }
 
-/// A place in a Rust file, as reports show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SourceLocation {
-    /// The file, relative to the current directory, with `/` separators.
-    pub path: String,
-    /// The line, from 1.
-    pub line: usize,
-    /// The column, from 1, in characters.
-    pub column: usize,
-}
-
-/// One finding of `init`: a field (or event) the manifest would reject, or a
-/// warning about the scan itself.
-#[derive(Clone, Debug)]
-pub struct InitFinding {
-    /// The rule broken; `None` for a problem of the scan (a file that does not parse).
-    pub rule: Option<&'static Rule>,
-    /// The rule's kebab-case name, or the kind of scan problem, such as `unparseable-source`.
-    pub name: &'static str,
-    /// `error` for rejected fields, `warning` for the scan's problems.
-    pub level: Level,
-    /// What is wrong; lowercase, no trailing period.
-    pub message: String,
-    /// Why it matters; lowercase, no trailing period.
-    pub why: String,
-    /// The fix; lowercase, no trailing period.
-    pub help: String,
-    /// The event concerned.
-    pub event: Option<String>,
-    /// The field concerned, flattened (`parent_child`).
-    pub field: Option<String>,
-    /// Where in the Rust source.
-    pub source: Option<SourceLocation>,
-    /// The file and bytes to show in the snippet.
-    snippet: Option<(usize, ByteRange)>,
-    /// The snippet's label.
-    label: String,
-}
-
 /// What the draft says about one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldOutcome {
@@ -172,8 +129,9 @@ pub struct DraftField {
     pub rust_type: String,
     /// The first paragraph of its doc comment, if any.
     pub doc: Option<String>,
-    /// Where the field is written.
-    pub source: SourceLocation,
+    /// Where the field is written: line and column of its start, bytes of its type;
+    /// the label is empty.
+    pub source: Location,
     /// Kept or left out.
     pub outcome: FieldOutcome,
 }
@@ -185,8 +143,8 @@ pub struct DraftEvent {
     pub name: String,
     /// The struct's name.
     pub struct_name: String,
-    /// Where the struct's name is written.
-    pub source: SourceLocation,
+    /// Where the struct's name is written; the label is empty.
+    pub source: Location,
     /// The first paragraph of the struct's doc comment, if any.
     pub doc: Option<String>,
     /// Its fields, nested structs flattened, in declaration order.
@@ -201,15 +159,17 @@ pub struct InitReport {
     /// The drafted events, in file then source order.
     pub events: Vec<DraftEvent>,
     /// Rejected fields (errors) and problems of the scan (warnings), in file then
-    /// source order of the events, scan problems first.
-    pub findings: Vec<InitFinding>,
+    /// source order of the events, scan problems first. Every rule-less warning has
+    /// a `why`; those that point into a Rust file have a `source`.
+    pub findings: Vec<Diagnostic>,
     /// The draft `telemetry.yaml`.
     pub draft: String,
     /// Where the draft was written; `None` on a dry run.
     pub written: Option<String>,
     /// How many Rust files were read.
     pub files_read: usize,
-    files: Vec<(String, String)>,
+    /// The text of every file a finding points into, by shown path.
+    files: BTreeMap<String, Arc<str>>,
 }
 
 /// Why `init` could not run.
@@ -328,6 +288,7 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
     let mut drafter = Drafter {
         scan: &scan,
         findings: Vec::new(),
+        files: BTreeMap::new(),
     };
     drafter.scan_problems();
     let selected = drafter.select(&options.selector);
@@ -350,11 +311,7 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
         draft: String::new(),
         written: None,
         files_read: scan.files.len(),
-        files: scan
-            .files
-            .iter()
-            .map(|f| (f.display.clone(), f.text.clone()))
-            .collect(),
+        files: drafter.files,
     };
     report.draft = draft_yaml(&report, &project, &shown_roots);
     if !options.dry_run {
@@ -433,68 +390,82 @@ fn package_name(toml: &str) -> Option<String> {
 
 struct Drafter<'a> {
     scan: &'a Scan,
-    findings: Vec<InitFinding>,
+    findings: Vec<Diagnostic>,
+    /// The text of every file a finding points into.
+    files: BTreeMap<String, Arc<str>>,
 }
 
 impl<'a> Drafter<'a> {
-    fn location(&self, file: usize, pos: Pos) -> SourceLocation {
-        SourceLocation {
+    /// A place in a scanned file: `pos` for line and column, `range` for the snippet.
+    fn location(&self, file: usize, pos: Pos, range: ByteRange, label: &str) -> Location {
+        Location {
             path: self.scan.files[file].display.clone(),
             line: pos.line,
             column: pos.column,
+            offset: range.start,
+            len: range.end.saturating_sub(range.start),
+            label: label.to_owned(),
         }
     }
 
-    fn push(&mut self, finding: InitFinding) -> usize {
+    /// As [`Drafter::location`], for a finding: the file's text is kept for its snippet.
+    fn place(&mut self, file: usize, pos: Pos, range: ByteRange, label: &str) -> Location {
+        let scanned = &self.scan.files[file];
+        self.files
+            .entry(scanned.display.clone())
+            .or_insert_with(|| Arc::from(scanned.text.as_str()));
+        self.location(file, pos, range, label)
+    }
+
+    fn push(&mut self, finding: Diagnostic) -> usize {
         self.findings.push(finding);
         self.findings.len() - 1
     }
 
-    fn warning(
-        &mut self,
-        name: &'static str,
-        message: String,
-        why: &str,
-        help: String,
-    ) -> InitFinding {
-        InitFinding {
-            rule: None,
-            name,
-            level: Level::Warning,
-            message,
-            why: why.to_owned(),
-            help,
-            event: None,
-            field: None,
-            source: None,
-            snippet: None,
-            label: String::new(),
-        }
+    fn warning(name: &'static str, message: String, why: &str, help: String) -> Diagnostic {
+        let mut finding = Diagnostic::other(name, Level::Warning, message, help);
+        finding.why = Some(why.to_owned());
+        finding
+    }
+
+    /// A finding of `rule`, with the rule's why.
+    fn rule_diagnostic(rule: &'static Rule, message: String, help: String) -> Diagnostic {
+        let mut finding = Diagnostic::other(rule.name, rule.level, message, help);
+        finding.rule = Some(rule);
+        finding.why = Some(rule.why.to_owned());
+        finding
     }
 
     fn scan_problems(&mut self) {
         for problem in &self.scan.problems {
             let finding = match problem {
-                ScanProblem::Unparseable { file, message, pos, range } => {
+                ScanProblem::Unparseable {
+                    file,
+                    message,
+                    pos,
+                    range,
+                } => {
                     let shown = &self.scan.files[*file].display;
-                    let mut finding = self.warning(
+                    let mut finding = Self::warning(
                         "unparseable-source",
-                        format!("`{shown}` is not valid Rust, so its structs are not drafted: {message}"),
+                        format!(
+                            "`{shown}` is not valid Rust, so its structs are not drafted: {message}"
+                        ),
                         "init reads events from source; a struct in this file that sends telemetry would be missing from the manifest",
-                        "fix the syntax error, or leave the file out of the paths given to init".to_owned(),
+                        "fix the syntax error, or leave the file out of the paths given to init"
+                            .to_owned(),
                     );
-                    finding.source = Some(self.location(*file, *pos));
-                    finding.snippet = Some((*file, *range));
-                    finding.label = "the parser stopped here".to_owned();
+                    finding.source =
+                        Some(self.place(*file, *pos, *range, "the parser stopped here"));
                     finding
                 }
-                ScanProblem::NotUtf8 { path } => self.warning(
+                ScanProblem::NotUtf8 { path } => Self::warning(
                     "non-utf8-source",
                     format!("`{path}` is not UTF-8, so it is not read"),
                     "init reads events from source; a struct in this file that sends telemetry would be missing from the manifest",
                     "save the file as UTF-8".to_owned(),
                 ),
-                ScanProblem::Unreadable { path, message } => self.warning(
+                ScanProblem::Unreadable { path, message } => Self::warning(
                     "unreadable-path",
                     format!("`{path}` could not be read: {}", lowercase_first(message)),
                     "init reads events from source; structs under this path would be missing from the manifest",
@@ -554,20 +525,18 @@ impl<'a> Drafter<'a> {
                 "add the source of the crate that defines it to the paths given to init, or declare its fields by hand".to_owned(),
             )
         };
-        let mut finding = self.warning(
+        let mut finding = Self::warning(
             "event-not-drafted",
             message,
             "what it sends is not in the draft, so the data dictionary would not list it",
             help,
         );
-        finding.source = Some(self.location(imp.file, imp.pos));
-        finding.snippet = Some((imp.file, imp.self_range));
-        finding.label = "defined elsewhere".to_owned();
+        finding.source = Some(self.place(imp.file, imp.pos, imp.self_range, "defined elsewhere"));
         self.push(finding);
     }
 
     fn duplicate_event(&mut self, item: &StructDef, name: &str) {
-        let mut finding = self.warning(
+        let mut finding = Self::warning(
             "duplicate-event",
             format!(
                 "struct `{}` would send event `{name}`, which an earlier struct already drafts",
@@ -576,9 +545,12 @@ impl<'a> Drafter<'a> {
             "one event name must describe one set of fields, or the data dictionary is ambiguous",
             "rename one of the events in the draft, and declare the second one by hand".to_owned(),
         );
-        finding.source = Some(self.location(item.file, item.pos));
-        finding.snippet = Some((item.file, item.name_range));
-        finding.label = "left out of the draft".to_owned();
+        finding.source = Some(self.place(
+            item.file,
+            item.pos,
+            item.name_range,
+            "left out of the draft",
+        ));
         finding.event = Some(name.to_owned());
         self.push(finding);
     }
@@ -593,28 +565,23 @@ impl<'a> Drafter<'a> {
             Shape::Unit => {}
             Shape::Tuple => {
                 let rule = rules::UNSUPPORTED_EVENT_SHAPE;
-                let finding = InitFinding {
-                    rule: Some(rule),
-                    name: rule.name,
-                    level: rule.level,
-                    message: format!(
+                let mut finding = Self::rule_diagnostic(
+                    rule,
+                    format!(
                         "struct `{}` (event `{name}`) is a tuple struct, so its fields have no names to declare",
                         item.name
                     ),
-                    why: rule.why.to_owned(),
-                    help: "give the struct named fields".to_owned(),
-                    event: Some(name.clone()),
-                    field: None,
-                    source: Some(self.location(item.file, item.pos)),
-                    snippet: Some((item.file, item.name_range)),
-                    label: "tuple struct".to_owned(),
-                };
+                    "give the struct named fields".to_owned(),
+                );
+                finding.event = Some(name.clone());
+                finding.source =
+                    Some(self.place(item.file, item.pos, item.name_range, "tuple struct"));
                 self.push(finding);
             }
         }
         DraftEvent {
             struct_name: item.name.clone(),
-            source: self.location(item.file, item.pos),
+            source: self.location(item.file, item.pos, item.name_range, ""),
             doc: item.doc.clone(),
             fields,
             name,
@@ -638,7 +605,7 @@ impl<'a> Drafter<'a> {
             } else {
                 format!("{prefix}_{}", def.name)
             };
-            let source = self.location(item.file, def.pos);
+            let source = self.location(item.file, def.pos, def.ty_range, "");
             let rust_type = type_to_string(&def.ty);
             let mut field = DraftField {
                 name: name.clone(),
@@ -849,19 +816,11 @@ impl<'a> Drafter<'a> {
         message: String,
         help: String,
     ) -> usize {
-        let finding = InitFinding {
-            rule: Some(rule),
-            name: rule.name,
-            level: rule.level,
-            message,
-            why: rule.why.to_owned(),
-            help,
-            event: Some(site.event.to_owned()),
-            field: Some(site.field.to_owned()),
-            source: Some(self.location(site.file, site.pos)),
-            snippet: Some((site.file, site.range)),
-            label: format!("left out of the draft ({})", rule.id),
-        };
+        let mut finding = Self::rule_diagnostic(rule, message, help);
+        finding.event = Some(site.event.to_owned());
+        finding.field = Some(site.field.to_owned());
+        let label = format!("left out of the draft ({})", rule.id);
+        finding.source = Some(self.place(site.file, site.pos, site.range, &label));
         self.push(finding)
     }
 }
@@ -991,11 +950,7 @@ fn draft_yaml(report: &InitReport, project: &str, roots: &[String]) -> String {
                 }
                 FieldOutcome::Rejected { finding } => {
                     let why = report.findings.get(*finding).map_or_else(String::new, |f| {
-                        format!(
-                            "{}: {}",
-                            f.rule.map_or_else(|| f.name.to_owned(), Rule::code),
-                            f.why
-                        )
+                        format!("{}: {}", f.code(), f.why.as_deref().unwrap_or_default())
                     });
                     let _ = writeln!(
                         out,
@@ -1023,92 +978,12 @@ impl DraftEvent {
     }
 }
 
-/// One finding, as miette renders it.
-#[derive(Debug)]
-struct Rendered<'r> {
-    finding: &'r InitFinding,
-    code: String,
-    source: Option<NamedSource<String>>,
-}
-
-impl fmt::Display for Rendered<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
-    }
-}
-
-impl std::error::Error for Rendered<'_> {}
-
-impl Diagnostic for Rendered<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.code))
-    }
-
-    fn severity(&self) -> Option<Severity> {
-        Some(match self.finding.level {
-            Level::Error => Severity::Error,
-            Level::Warning => Severity::Warning,
-        })
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, range) = self.finding.snippet?;
-        self.source.as_ref()?;
-        let span = LabeledSpan::new_with_span(
-            Some(self.finding.label.clone()),
-            (range.start, range.end - range.start),
-        );
-        Some(Box::new(std::iter::once(span)))
-    }
-}
-
 impl InitReport {
     /// The report for people: one miette diagnostic per finding, with a snippet on
     /// the Rust line, then a summary of the events, then (on a dry run) the draft.
     /// `color` turns ANSI colours on; links are never emitted.
     pub fn render_human(&self, color: bool) -> String {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_links(false)
-            .with_urls(false)
-            .with_width(WIDTH);
-        let mut out = String::new();
-        for finding in &self.findings {
-            let source = finding.snippet.and_then(|(file, _)| {
-                let (name, text) = self.files.get(file)?;
-                Some(NamedSource::new(name.clone(), text.clone()))
-            });
-            let code = finding
-                .rule
-                .map_or_else(|| finding.name.to_owned(), Rule::code);
-            let rendered = Rendered {
-                finding,
-                code,
-                source,
-            };
-            let mut one = String::new();
-            if handler.render_report(&mut one, &rendered).is_err() {
-                one = format!("{}\n  × {}\n", rendered.code, finding.message);
-            }
-            out.push_str(one.trim_end_matches('\n'));
-            out.push('\n');
-            if finding.snippet.is_none()
-                && let Some(at) = &finding.source
-            {
-                let _ = writeln!(out, "  at {}:{}:{}", at.path, at.line, at.column);
-            }
-            out.push_str(&wrap("  note: ", &finding.why));
-            out.push_str(&wrap("  help: ", &finding.help));
-            out.push('\n');
-        }
+        let mut out = report::render_diagnostics(&self.findings, &self.files, color);
         let errors = self.count(Level::Error);
         let warnings = self.count(Level::Warning);
         let _ = writeln!(
@@ -1243,40 +1118,6 @@ impl InitReport {
     }
 }
 
-/// `1 event`, `2 events`.
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// Word-wraps `text` at [`WIDTH`] after a `prefix`, continuation lines aligned under
-/// the text.
-fn wrap(prefix: &str, text: &str) -> String {
-    let indent = " ".repeat(prefix.chars().count());
-    let mut out = String::new();
-    let mut line = prefix.to_owned();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            out.push_str(&line);
-            out.push('\n');
-            line.clone_from(&indent);
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
-}
-
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
@@ -1285,60 +1126,6 @@ struct JsonReport<'a> {
     events: Vec<JsonEvent<'a>>,
     draft: &'a str,
     written: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct JsonSummary {
-    errors: usize,
-    warnings: usize,
-}
-
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    rule: Option<&'static str>,
-    name: &'static str,
-    level: &'static str,
-    message: &'a str,
-    why: &'a str,
-    help: &'a str,
-    event: Option<&'a str>,
-    field: Option<&'a str>,
-    manifest: Option<JsonLocation<'a>>,
-    source: Option<JsonLocation<'a>>,
-}
-
-impl<'a> From<&'a InitFinding> for JsonFinding<'a> {
-    fn from(finding: &'a InitFinding) -> Self {
-        JsonFinding {
-            rule: finding.rule.map(|r| r.id),
-            name: finding.name,
-            level: finding.level.as_str(),
-            message: &finding.message,
-            why: &finding.why,
-            help: &finding.help,
-            event: finding.event.as_deref(),
-            field: finding.field.as_deref(),
-            manifest: None,
-            source: finding.source.as_ref().map(JsonLocation::from),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonLocation<'a> {
-    path: &'a str,
-    line: usize,
-    column: usize,
-}
-
-impl<'a> From<&'a SourceLocation> for JsonLocation<'a> {
-    fn from(location: &'a SourceLocation) -> Self {
-        JsonLocation {
-            path: &location.path,
-            line: location.line,
-            column: location.column,
-        }
-    }
 }
 
 #[derive(Serialize)]

@@ -186,13 +186,6 @@ impl Report {
     /// telemetry.yaml against 3 event structs in 2 Rust files`, or
     /// `1 error, 0 warnings; the check could not run`.
     pub fn summary(&self) -> String {
-        let plural = |n: usize, word: &str| {
-            if n == 1 {
-                format!("{n} {word}")
-            } else {
-                format!("{n} {word}s")
-            }
-        };
         if self.fatal {
             return format!(
                 "{}, {}; the check could not run",
@@ -217,11 +210,7 @@ impl Report {
     /// and in the manifest, the why as a note, the fix as help), then the summary.
     /// `color` turns ANSI colours on; hyperlinks are always off.
     pub fn render_human(&self, color: bool) -> String {
-        let mut out = String::new();
-        for diagnostic in &self.diagnostics {
-            out.push_str(&render_one(diagnostic, &self.files, color));
-            out.push('\n');
-        }
+        let mut out = render_diagnostics(&self.diagnostics, &self.files, color);
         if self.note.is_none() || !self.diagnostics.is_empty() {
             out.push_str(&self.summary());
             out.push('\n');
@@ -252,6 +241,31 @@ impl Report {
     }
 }
 
+/// `1 event`, `2 events`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Renders `diagnostics` for people, in the given order, each as
+/// [`Report::render_human`] shows it and followed by a blank line; `files` holds the
+/// text of the files they point into, by relative path. No summary.
+pub(crate) fn render_diagnostics(
+    diagnostics: &[Diagnostic],
+    files: &BTreeMap<String, Arc<str>>,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&render_one(diagnostic, files, color));
+        out.push('\n');
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
@@ -259,14 +273,16 @@ struct JsonReport<'a> {
     summary: JsonSummary,
 }
 
+/// The `summary` of a JSON report.
 #[derive(Serialize)]
-struct JsonSummary {
-    errors: usize,
-    warnings: usize,
+pub(crate) struct JsonSummary {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
 }
 
+/// One entry of a JSON report's `findings`.
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(crate) struct JsonFinding<'a> {
     rule: Option<&'static str>,
     name: &'static str,
     level: &'static str,
@@ -279,20 +295,26 @@ struct JsonFinding<'a> {
     source: Option<JsonLocation<'a>>,
 }
 
+/// A location in a JSON report: path, line and column.
 #[derive(Serialize)]
-struct JsonLocation<'a> {
+pub(crate) struct JsonLocation<'a> {
     path: &'a str,
     line: usize,
     column: usize,
 }
 
-impl<'a> From<&'a Diagnostic> for JsonFinding<'a> {
-    fn from(d: &'a Diagnostic) -> Self {
-        let location = |l: &'a Location| JsonLocation {
+impl<'a> From<&'a Location> for JsonLocation<'a> {
+    fn from(l: &'a Location) -> Self {
+        JsonLocation {
             path: &l.path,
             line: l.line,
             column: l.column,
-        };
+        }
+    }
+}
+
+impl<'a> From<&'a Diagnostic> for JsonFinding<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
         JsonFinding {
             rule: d.rule.map(|r| r.id),
             name: d.name,
@@ -302,8 +324,8 @@ impl<'a> From<&'a Diagnostic> for JsonFinding<'a> {
             help: d.help.as_deref(),
             event: d.event.as_deref(),
             field: d.field.as_deref(),
-            manifest: d.manifest.as_ref().map(location),
-            source: d.source.as_ref().map(location),
+            manifest: d.manifest.as_ref().map(JsonLocation::from),
+            source: d.source.as_ref().map(JsonLocation::from),
         }
     }
 }
