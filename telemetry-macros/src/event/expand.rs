@@ -14,7 +14,7 @@
 //!
 //! Generated code reaches runtime items only through `::telemetry_core::__private`.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -25,6 +25,16 @@ use telemetry_manifest::{
     type_mismatch_help, type_mismatch_message, type_to_string,
 };
 
+/// The event's declaration, borrowed from the cached manifest.
+pub(crate) struct Declared<'a> {
+    /// The declaration.
+    pub(crate) event: &'a EventDef,
+    /// The manifest's path as shown in messages.
+    pub(crate) shown: &'a str,
+    /// The manifest's text, to turn spans into lines.
+    pub(crate) source: &'a str,
+}
+
 /// Everything the expansion needs, gathered by the pipeline.
 pub(crate) struct Plan<'a> {
     /// The item as written.
@@ -32,15 +42,15 @@ pub(crate) struct Plan<'a> {
     /// The event name.
     pub(crate) event_name: String,
     /// The manifest's absolute path, when one was found.
-    pub(crate) manifest_path: Option<PathBuf>,
-    /// The event's declaration, the manifest's path as shown, and its text.
-    pub(crate) declared: Option<(EventDef, String, String)>,
+    pub(crate) manifest_path: Option<&'a Path>,
+    /// The event's declaration, when the manifest has one.
+    pub(crate) declared: Option<Declared<'a>>,
     /// The fields, when the struct has named fields.
-    pub(crate) fields: Vec<FieldPlan>,
+    pub(crate) fields: Vec<FieldPlan<'a>>,
 }
 
 /// One field, as checked.
-pub(crate) struct FieldPlan {
+pub(crate) struct FieldPlan<'a> {
     /// The field's name.
     pub(crate) ident: syn::Ident,
     /// The field's type as written.
@@ -50,7 +60,7 @@ pub(crate) struct FieldPlan {
     /// Whether the syntax alone cannot tell what the type carries.
     pub(crate) opaque: bool,
     /// The field's declaration, if the manifest has one.
-    pub(crate) declared: Option<FieldDef>,
+    pub(crate) declared: Option<&'a FieldDef>,
 }
 
 /// Generates the struct and its companions. `complete` is false when any check
@@ -145,10 +155,10 @@ fn kind_ident(ty: FieldType) -> syn::Ident {
     format_ident!("{}", format!("{ty:?}"))
 }
 
-fn field_meta(field: &FieldPlan) -> TokenStream {
+fn field_meta(field: &FieldPlan<'_>) -> TokenStream {
     let name = field.ident.to_string();
     let name = name.trim_start_matches("r#");
-    let Some(def) = &field.declared else {
+    let Some(def) = field.declared else {
         // Unreachable in a complete expansion: every field is declared there.
         return quote! {
             __tl::FieldMeta { name: #name, kind: __tl::ValueKind::Bool, category: __tl::Category::Technical,
@@ -181,7 +191,7 @@ fn field_meta(field: &FieldPlan) -> TokenStream {
 }
 
 /// The type-system assertions for one opaque field.
-fn assertions(plan: &Plan<'_>, field: &FieldPlan, implements: bool) -> TokenStream {
+fn assertions(plan: &Plan<'_>, field: &FieldPlan<'_>, implements: bool) -> TokenStream {
     let ty = &field.ty;
     let marker = marker_ident(&field.ident);
     let bound =
@@ -192,7 +202,15 @@ fn assertions(plan: &Plan<'_>, field: &FieldPlan, implements: bool) -> TokenStre
             const _: () = __tl::assert_field::<#ty, __telemetry_fields::#marker>();
         }
     });
-    let (Some(def), Some((event, shown, source))) = (&field.declared, &plan.declared) else {
+    let (
+        Some(def),
+        Some(Declared {
+            event,
+            shown,
+            source,
+        }),
+    ) = (field.declared, &plan.declared)
+    else {
         return quote!(#implemented);
     };
     let event_name = &event.name.value;

@@ -20,7 +20,7 @@ use telemetry_manifest::{
     default_event_name, is_snake_case, line_column, rules,
 };
 
-use expand::{FieldPlan, Plan};
+use expand::{Declared, FieldPlan, Plan};
 
 /// Errors collected along the pipeline.
 #[derive(Default)]
@@ -93,64 +93,71 @@ pub(crate) fn expand(
         }
     };
 
+    // The plan borrows the cached parse: nothing of the manifest is copied per event.
+    let located = manifest::locate(local_file.as_deref());
+    let found = located.as_ref().ok().map(|path| manifest::load(path));
+    let shown = found
+        .as_ref()
+        .map(|found| manifest::display_path(&found.path))
+        .unwrap_or_default();
     let mut plan = Plan {
         item: &parsed,
         event_name: event_name.clone(),
-        manifest_path: None,
+        manifest_path: found.as_ref().map(|found| found.path.as_path()),
         declared: None,
         fields: Vec::new(),
     };
-    match manifest::locate(local_file.as_deref()) {
-        Err(message) => errors.push(syn::Error::new(
+    if let Err(message) = &located {
+        errors.push(syn::Error::new(
             Span::call_site(),
             format!(
                 "cannot check event `{event_name}`: {message}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
                 manifest::MANIFEST_FILE,
                 manifest::MANIFEST_ENV
             ),
-        )),
-        Ok(path) => {
-            let found = manifest::load(&path);
-            plan.manifest_path = Some(found.path.clone());
-            let shown = manifest::display_path(&found.path);
-            match &found.parsed.result {
-                Err(error) => {
-                    let place = error
-                        .span
-                        .map(|span| {
-                            let (line, column) = line_column(&found.parsed.source, span.offset);
-                            format!(":{line}:{column}")
-                        })
-                        .unwrap_or_default();
-                    errors.push(syn::Error::new(
-                        Span::call_site(),
-                        format!(
-                            "cannot check event `{event_name}`: {shown}{place}: {}\n  = help: {}",
-                            error.message, error.help
-                        ),
-                    ));
+        ));
+    }
+    if let Some(found) = &found {
+        let source = found.parsed.source.as_str();
+        match &found.parsed.result {
+            Err(error) => {
+                let place = error
+                    .span
+                    .map(|span| {
+                        let (line, column) = line_column(source, span.offset);
+                        format!(":{line}:{column}")
+                    })
+                    .unwrap_or_default();
+                errors.push(syn::Error::new(
+                    Span::call_site(),
+                    format!(
+                        "cannot check event `{event_name}`: {shown}{place}: {}\n  = help: {}",
+                        error.message, error.help
+                    ),
+                ));
+            }
+            Ok((valid, manifest_findings)) => {
+                if let Some(input) = &input {
+                    check(
+                        input,
+                        valid,
+                        manifest_findings,
+                        &event_name,
+                        &shown,
+                        source,
+                        &mut errors,
+                        &mut plan,
+                    );
                 }
-                Ok((valid, manifest_findings)) => {
-                    if let Some(input) = &input {
-                        check(
-                            input,
-                            valid,
-                            manifest_findings,
-                            &event_name,
-                            &shown,
-                            &found.parsed.source,
-                            &mut errors,
-                            &mut plan,
-                        );
-                    }
-                    // Keep a copy so the expansion can read the declaration.
-                    plan.declared = valid
-                        .events
-                        .iter()
-                        .find(|e| e.name.value == event_name)
-                        .cloned()
-                        .map(|event| (event, shown.clone(), found.parsed.source.clone()));
-                }
+                plan.declared = valid
+                    .events
+                    .iter()
+                    .find(|e| e.name.value == event_name)
+                    .map(|event| Declared {
+                        event,
+                        shown: &shown,
+                        source,
+                    });
             }
         }
     }
@@ -165,15 +172,15 @@ pub(crate) fn expand(
 
 /// Runs the shared checks and records the per-field plan for the expansion.
 #[allow(clippy::too_many_arguments)]
-fn check(
+fn check<'a>(
     input: &ast::EventInput<'_>,
-    valid: &ValidManifest,
+    valid: &'a ValidManifest,
     manifest_findings: &[Finding],
     event_name: &str,
     shown: &str,
     source: &str,
     errors: &mut Errors,
-    plan: &mut Plan<'_>,
+    plan: &mut Plan<'a>,
 ) {
     let manifest_place = |finding: &Finding| {
         finding
@@ -252,7 +259,7 @@ fn check(
             ty: field.ty.clone(),
             faulty: faulty[index],
             opaque: matches!(classify_type(field.ty), TypeClass::Opaque { .. }),
-            declared: def.cloned(),
+            declared: def,
         });
     }
 }
