@@ -644,21 +644,21 @@ impl<'a> Drafter<'a> {
                     out.push(field);
                 }
                 Resolved::Struct(nested) => {
-                    if stack.contains(&nested.name) {
-                        let message = format!(
-                            "field `{name}` of event `{event}` has type `{}`, which contains itself, so it cannot be flattened into fields",
-                            field.rust_type
-                        );
-                        let finding = self.unvetted(
-                            &site,
-                            message,
-                            "give the event the facts it needs as fields of its own, each with a type from the manifest's vocabulary".to_owned(),
-                        );
-                        field.outcome = FieldOutcome::Rejected { finding };
-                        out.push(field);
+                    let refused = if stack.contains(&nested.name) {
+                        Some(
+                            "which contains itself, so it cannot be flattened into fields"
+                                .to_owned(),
+                        )
                     } else if stack.len() > MAX_NESTING {
+                        Some(format!(
+                            "nested more than {MAX_NESTING} structs deep, so init does not flatten it"
+                        ))
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = refused {
                         let message = format!(
-                            "field `{name}` of event `{event}` has type `{}`, nested more than {MAX_NESTING} structs deep, so init does not flatten it",
+                            "field `{name}` of event `{event}` has type `{}`, {reason}",
                             field.rust_type
                         );
                         let finding = self.unvetted(
