@@ -13,7 +13,9 @@ use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
-use telemetry_manifest::{Category, EventDef, FieldDef, FieldType, Finding, ValidManifest, rules};
+use telemetry_manifest::{
+    Category, ConsentModel, EventDef, FieldDef, FieldType, Finding, ValidManifest, rules,
+};
 
 use crate::report::{Diagnostic, Location, Report};
 
@@ -66,6 +68,36 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         out.push('\n');
     }
 
+    out.push_str("## When telemetry is on\n\n");
+    match project.consent {
+        ConsentModel::OptIn => out.push_str(
+            "Telemetry is off until you turn it on (opt-in): nothing is sent before you choose.\n\n",
+        ),
+        ConsentModel::OptOut => out.push_str(
+            "Telemetry is on until you turn it off (opt-out). The first time it would be on, the program prints a notice saying what is collected and how to opt out, and sends nothing in that run.\n\n",
+        ),
+    }
+    if let Some(place) = &project.data_dictionary {
+        let _ = writeln!(
+            out,
+            "The published copy of this document: {}.\n",
+            cell(&place.value)
+        );
+    }
+
+    out.push_str("## Sent with every event\n\n");
+    if project.context.is_empty() {
+        out.push_str("Nothing: an event carries only its own fields.\n\n");
+    } else {
+        out.push_str(
+            "Besides its own fields, each event carries this coarse context, and nothing else:\n\n",
+        );
+        for field in &project.context {
+            let _ = writeln!(out, "- `{}`: {}", field.as_str(), field.description());
+        }
+        out.push('\n');
+    }
+
     out.push_str("## What is never collected\n\n");
     out.push_str(
         "Every field has a type from a small, closed vocabulary (yes/no, counts, values from a fixed list, duration and size buckets, operating system family, CPU architecture, `major.minor` version), and the build fails when a field's type could carry anything else. So these are never sent:\n\n",
@@ -74,8 +106,8 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         "file and directory paths, and file names",
         "free text: what you type, search queries, messages, command-line arguments",
         "IP addresses, host names, URLs and other network addresses",
-        "identifiers that single out you or your machine: user names, e-mail addresses, device, installation or session ids",
-        "exact times and durations: durations are sent as coarse buckets, and events carry no time of their own",
+        "identifiers that single out you or your machine: user names, e-mail addresses, device or installation ids; a session id, when sent, is random and drawn anew at least once a day",
+        "exact times and durations: durations are sent as coarse buckets, and an event's time, when sent at all, is rounded down to the hour",
         "the contents of your files, raw bytes, and open-ended data such as maps or lists",
         "detailed system specifications: the operating system family is sent, not its version; a size bucket, not a byte count",
     ] {

@@ -69,6 +69,6 @@ pub use valid::{
     is_snake_case, validate,
 };
 pub use vocab::{
-    Category, Date, Expiry, FieldType, bucket_labels, format_duration_ms, format_size_bytes,
-    parse_duration_ms, parse_size_bytes,
+    Category, ConsentModel, ContextField, Date, Expiry, FieldType, bucket_labels,
+    format_duration_ms, format_size_bytes, parse_duration_ms, parse_size_bytes,
 };

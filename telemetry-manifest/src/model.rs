@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
-use crate::vocab::{Category, FieldType};
+use crate::vocab::{Category, ConsentModel, ContextField, FieldType};
 
 /// A byte range in the manifest's text, for diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -156,6 +156,18 @@ pub struct Project {
     /// How users turn telemetry off.
     #[serde(default)]
     pub opt_out: Option<Located<OptOut>>,
+    /// Whether telemetry is on before the user chooses: `opt-in` (the default) or
+    /// `opt-out`.
+    #[serde(default)]
+    pub consent: Option<Located<ConsentModel>>,
+    /// The coarse context attached to every event (`program_version`, `os_family`,
+    /// `arch`, `hour`, `session_id`); none when absent.
+    #[serde(default)]
+    pub context: Option<Located<Vec<Located<ContextField>>>>,
+    /// Where users read the data dictionary (the published `TELEMETRY.md`): a URL, or
+    /// a path in the program's distribution.
+    #[serde(default)]
+    pub data_dictionary: Option<Located<String>>,
 }
 
 /// The ways a user can turn telemetry off; at least one must be given.

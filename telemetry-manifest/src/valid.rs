@@ -10,7 +10,7 @@ use heck::ToSnakeCase;
 use crate::finding::Finding;
 use crate::model::{ByteSpan, Located, Manifest};
 use crate::rules;
-use crate::vocab::{self, Category, Date, Expiry, FieldType};
+use crate::vocab::{self, Category, ConsentModel, ContextField, Date, Expiry, FieldType};
 
 /// The default of `policy.max_retention_days`: 365 days.
 pub const DEFAULT_MAX_RETENTION_DAYS: u32 = 365;
@@ -48,6 +48,13 @@ pub struct ValidProject {
     /// The ways to opt out, as `(kind, how)` pairs in a fixed order: `env`, `flag`,
     /// `command`, `config`, `do_not_track`.
     pub opt_out: Vec<(&'static str, Text)>,
+    /// The consent model; [`ConsentModel::OptIn`] when not written.
+    pub consent: ConsentModel,
+    /// The context attached to every event, without repeats, in
+    /// [`ContextField::ALL`] order.
+    pub context: Vec<ContextField>,
+    /// Where users read the data dictionary, if written.
+    pub data_dictionary: Option<Text>,
     /// Where the `project` section stands.
     pub span: ByteSpan,
 }
@@ -177,6 +184,21 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
         contact: project.contact.clone(),
         retention_days: project.retention_days.clone(),
         opt_out,
+        consent: project
+            .consent
+            .as_ref()
+            .map(|c| c.value)
+            .unwrap_or_default(),
+        context: ContextField::ALL
+            .into_iter()
+            .filter(|field| {
+                project
+                    .context
+                    .as_ref()
+                    .is_some_and(|list| list.value.iter().any(|f| f.value == *field))
+            })
+            .collect(),
+        data_dictionary: project.data_dictionary.clone(),
         span: manifest.project.span,
     };
 

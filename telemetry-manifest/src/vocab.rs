@@ -207,6 +207,104 @@ impl fmt::Display for Category {
     }
 }
 
+/// What a program does before the user has made a choice: the project's consent
+/// model, `project.consent` in the manifest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentModel {
+    /// Nothing is sent until the user turns telemetry on (the default when the
+    /// manifest says nothing, because it is the choice that reveals nothing).
+    #[default]
+    OptIn,
+    /// Telemetry is on until the user turns it off, after a first-run notice.
+    OptOut,
+}
+
+impl ConsentModel {
+    /// The word used in the manifest: `opt-in` or `opt-out`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConsentModel::OptIn => "opt-in",
+            ConsentModel::OptOut => "opt-out",
+        }
+    }
+}
+
+impl fmt::Display for ConsentModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One piece of coarse context a program may attach to every event it sends, listed
+/// in the manifest's `project.context`; nothing else is attached.
+///
+/// In a payload they appear under `"context"` with these names as keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextField {
+    /// The program's version, `"major.minor"`.
+    ProgramVersion,
+    /// The operating system family the program was built for, as `os_family`.
+    OsFamily,
+    /// The processor architecture the program was built for, as `arch`.
+    Arch,
+    /// The time the event was recorded, rounded down to the hour, in UTC
+    /// (`"2026-11-21T14:00:00Z"`).
+    Hour,
+    /// A random id of 128 bits, as 32 lowercase hex digits, drawn anew at least once a
+    /// day and never derived from the machine or the user; it links the events of one
+    /// run and nothing else.
+    SessionId,
+}
+
+impl ContextField {
+    /// Every context field, in the order payloads and documents list them.
+    pub const ALL: [ContextField; 5] = [
+        ContextField::ProgramVersion,
+        ContextField::OsFamily,
+        ContextField::Arch,
+        ContextField::Hour,
+        ContextField::SessionId,
+    ];
+
+    /// The word used in the manifest and as the key in a payload's `"context"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ContextField::ProgramVersion => "program_version",
+            ContextField::OsFamily => "os_family",
+            ContextField::Arch => "arch",
+            ContextField::Hour => "hour",
+            ContextField::SessionId => "session_id",
+        }
+    }
+
+    /// What it says, in plain language, for the data dictionary.
+    pub const fn description(self) -> &'static str {
+        match self {
+            ContextField::ProgramVersion => {
+                "the program's version, major and minor only, such as `1.4`"
+            }
+            ContextField::OsFamily => {
+                "the operating system family the program was built for, such as `linux`; never its version"
+            }
+            ContextField::Arch => {
+                "the processor architecture the program was built for, such as `x86_64`"
+            }
+            ContextField::Hour => "when the event was recorded, rounded down to the hour, in UTC",
+            ContextField::SessionId => {
+                "a random id drawn anew at least once a day, never derived from your machine or from you; it only tells which events came from the same run"
+            }
+        }
+    }
+}
+
+impl fmt::Display for ContextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A calendar date, as written in the manifest (`YYYY-MM-DD`, proleptic Gregorian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {
