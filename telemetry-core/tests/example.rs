@@ -13,6 +13,9 @@ fn example_program_builds_and_reports_its_events() {
         .parent()
         .expect("telemetry-core lives in the workspace");
     let project = tempfile::tempdir().expect("tempdir");
+    // acme keeps its telemetry choice in the user's configuration directory: give it
+    // one of its own (ACME_CONFIG_DIR), so the real one is never touched.
+    let home = tempfile::tempdir().expect("tempdir");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO"))
             .arg("run")
@@ -26,7 +29,10 @@ fn example_program_builds_and_reports_its_events() {
             .current_dir(project.path())
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("ACME_TELEMETRY")
+            .env_remove("ACME_TELEMETRY_DEBUG")
+            .env_remove("ACME_TELEMETRY_ENDPOINT")
             .env_remove("DO_NOT_TRACK")
+            .env("ACME_CONFIG_DIR", home.path())
             .output()
             .expect("cargo runs")
     };
@@ -34,7 +40,7 @@ fn example_program_builds_and_reports_its_events() {
     let stderr = String::from_utf8_lossy(&init.stderr);
     assert!(init.status.success(), "{stderr}");
     assert!(
-        stderr.contains(r#"telemetry: {"event":"project_initialized","fields":{"#),
+        stderr.contains(r#"{"event":"project_initialized","fields":{"#),
         "{stderr}"
     );
 
@@ -42,5 +48,5 @@ fn example_program_builds_and_reports_its_events() {
     let quiet = run(&["--print-telemetry", "--no-telemetry", "init", "other"]);
     let stderr = String::from_utf8_lossy(&quiet.stderr);
     assert!(quiet.status.success(), "{stderr}");
-    assert!(!stderr.contains("telemetry: {"), "{stderr}");
+    assert!(!stderr.contains(r#"{"event":"#), "{stderr}");
 }

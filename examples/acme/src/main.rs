@@ -1,7 +1,9 @@
 //! acme, a toy build tool instrumented with privacy-safe telemetry.
 //!
 //! Every event it may send is declared in `telemetry.yaml`; the event structs in
-//! `events.rs` are checked against that manifest at compile time.
+//! `events.rs` are checked against that manifest at compile time, and `telemetry.rs`
+//! wires the telemetry runtime: consent, the first-run notice, the status line,
+//! debug mode and delivery.
 
 mod commands;
 mod events;
@@ -11,10 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use telemetry_core::{Arch, DurationBucket, OsFamily, Version};
+use telemetry_core::DurationBucket;
 
-use events::{Command, CommandFinished, CommandStarted, Profile, Template};
-use telemetry::Telemetry;
+use events::{Command, CommandFinished, CommandStarted, Platform, Profile, Template};
 
 const USAGE: &str = "\
 acme, a toy build tool
@@ -26,15 +27,17 @@ commands:
   build [--release]               build the project in the current directory
   test                            build, then run the tests in tests/
   clean                           remove the build output (target/)
+  telemetry enable|disable|status turn telemetry on or off for good, or show its status
 
 options:
   --no-telemetry      send no telemetry for this run
-  --print-telemetry   print every telemetry event to stderr, exactly as it would be sent
+  --print-telemetry   print every telemetry record to stderr instead of sending it
+                      (the same as ACME_TELEMETRY_DEBUG=1)
   -h, --help          print this help and the telemetry status
-  -V, --version       print the version
+  -V, --version       print the version and the telemetry status
 
-telemetry: acme reports the events listed in telemetry.yaml; turn it off with
---no-telemetry, ACME_TELEMETRY=0 or DO_NOT_TRACK=1";
+telemetry: acme reports the events listed in telemetry.yaml (see TELEMETRY.md); turn
+it off with `acme telemetry disable`, --no-telemetry, ACME_TELEMETRY=0 or DO_NOT_TRACK=1";
 
 /// A parsed command line.
 struct Args {
@@ -51,18 +54,20 @@ struct Args {
 enum Parsed {
     Run(Args),
     Help { no_telemetry: bool },
-    Version,
+    Version { no_telemetry: bool },
+    Telemetry { action: String, no_telemetry: bool },
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut command = None;
     let (mut release, mut library, mut no_git) = (false, false, false);
     let (mut no_telemetry, mut print_telemetry, mut help) = (false, false, false);
+    let (mut version, mut telemetry_command, mut telemetry_action) = (false, false, None);
     let mut dir = None;
     for arg in args {
         match arg.as_str() {
             "-h" | "--help" => help = true,
-            "-V" | "--version" => return Ok(Parsed::Version),
+            "-V" | "--version" => version = true,
             "--no-telemetry" => no_telemetry = true,
             "--print-telemetry" => print_telemetry = true,
             "--release" => release = true,
@@ -71,7 +76,16 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             flag if flag.starts_with('-') => {
                 return Err(format!("unknown option `{flag}`"));
             }
-            word if command.is_none() => {
+            "telemetry" if command.is_none() && !telemetry_command => telemetry_command = true,
+            word if telemetry_command && telemetry_action.is_none() => {
+                if !matches!(word, "enable" | "disable" | "status") {
+                    return Err(format!(
+                        "unknown telemetry action `{word}`; use enable, disable or status"
+                    ));
+                }
+                telemetry_action = Some(word.to_owned());
+            }
+            word if command.is_none() && !telemetry_command => {
                 command = Some(match word {
                     "build" => Command::Build,
                     "test" => Command::Test,
@@ -85,6 +99,15 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             }
             word => return Err(format!("unexpected argument `{word}`")),
         }
+    }
+    if version {
+        return Ok(Parsed::Version { no_telemetry });
+    }
+    if telemetry_command && !help {
+        return Ok(Parsed::Telemetry {
+            action: telemetry_action.unwrap_or_else(|| "status".to_owned()),
+            no_telemetry,
+        });
     }
     let Some(command) = command else {
         return if help {
@@ -120,30 +143,36 @@ fn main() -> ExitCode {
     let args = match parse(std::env::args().skip(1)) {
         Ok(Parsed::Run(args)) => args,
         Ok(Parsed::Help { no_telemetry }) => {
-            println!(
-                "{USAGE}\n\n{}",
-                Telemetry::new(no_telemetry, false).status()
-            );
+            let status = telemetry::builder(no_telemetry, false).status_line();
+            println!("{USAGE}\n\n{status}");
             return ExitCode::SUCCESS;
         }
-        Ok(Parsed::Version) => {
-            println!("acme {}", env!("CARGO_PKG_VERSION"));
+        Ok(Parsed::Version { no_telemetry }) => {
+            let status = telemetry::builder(no_telemetry, false).status_line();
+            println!("acme {}\n{status}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
+        }
+        Ok(Parsed::Telemetry {
+            action,
+            no_telemetry,
+        }) => {
+            return match telemetry::command(&action, no_telemetry) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    let telemetry = Telemetry::new(args.no_telemetry, args.print_telemetry);
-    if args.print_telemetry && !telemetry.is_on() {
-        eprintln!("{}; no events are recorded", telemetry.status());
-    }
+    let telemetry = telemetry::start(args.no_telemetry, args.print_telemetry);
     telemetry.record(&CommandStarted {
         command: args.command,
-        os: OsFamily::current(),
-        arch: Arch::current(),
-        acme_version: Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or(Version::new(0, 0)),
+        platform: Platform::current(),
     });
 
     let started = Instant::now();
@@ -174,6 +203,8 @@ fn main() -> ExitCode {
         success: result.is_ok(),
         duration: DurationBucket::from(started.elapsed()),
     });
+    // Sends what is pending; waits at most this long, whatever the collector does.
+    telemetry.shutdown(telemetry::SHUTDOWN);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -1,73 +1,87 @@
-//! Whether telemetry is on, and what happens to an event.
+//! acme's telemetry, on the telemetry-core runtime.
 //!
-//! Telemetry is off when `ACME_TELEMETRY=0`, `DO_NOT_TRACK=1` or `--no-telemetry`
-//! is given. Nothing is sent anywhere yet: with `--print-telemetry`, each event is
-//! printed to stderr as the JSON that would be sent, so users can see exactly what
-//! acme reports.
+//! Whether it is on is decided, first match wins, by `--no-telemetry`,
+//! `ACME_TELEMETRY=0|1`, `DO_NOT_TRACK=1`, the choice saved by `acme telemetry
+//! enable|disable`, then the manifest's default (`opt-out`: on, after a first-run
+//! notice). `ACME_TELEMETRY_DEBUG=1` (or `--print-telemetry`) prints every record to
+//! stderr instead of sending it.
+//!
+//! acme keeps the saved choice and the notice marker in its configuration directory:
+//! `ACME_CONFIG_DIR` when set, else the user's (`~/.config/acme` on Linux). Records
+//! go to the collector named by `ACME_TELEMETRY_ENDPOINT` when it is set, and
+//! otherwise to `telemetry-spool.jsonl` in that directory, one record per line, where
+//! anyone can read them.
 
-use telemetry_core::TelemetryEvent;
+use std::time::Duration;
 
-/// Why telemetry is off, for the status line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OptedOut {
-    /// `--no-telemetry` was given.
-    Flag,
-    /// `ACME_TELEMETRY=0` (or `false`, `off`, `no`) is set.
-    Env,
-    /// `DO_NOT_TRACK` is set to anything but `0` or empty.
-    DoNotTrack,
-}
+pub use telemetry_core::runtime::Telemetry;
+use telemetry_core::runtime::{ProjectInfo, TelemetryBuilder};
 
-/// The telemetry settings of one run.
-#[derive(Clone, Copy, Debug)]
-pub struct Telemetry {
-    opted_out: Option<OptedOut>,
-    print: bool,
-}
+/// The manifest's `project` section: consent model, context, data dictionary,
+/// opt-outs and events, read from `telemetry.yaml` when acme is compiled.
+pub const PROJECT: ProjectInfo = telemetry_core::manifest_project!();
 
-impl Telemetry {
-    /// Reads the opt-outs: the flag first, then the environment.
-    pub fn new(no_telemetry_flag: bool, print: bool) -> Self {
-        let var = |name: &str| std::env::var(name).unwrap_or_default();
-        let acme = var("ACME_TELEMETRY").trim().to_ascii_lowercase();
-        let dnt = var("DO_NOT_TRACK");
-        let opted_out = if no_telemetry_flag {
-            Some(OptedOut::Flag)
-        } else if matches!(acme.as_str(), "0" | "false" | "off" | "no") {
-            Some(OptedOut::Env)
-        } else if !matches!(dnt.trim(), "" | "0") {
-            Some(OptedOut::DoNotTrack)
-        } else {
-            None
-        };
-        Telemetry { opted_out, print }
+/// The command that turns telemetry on.
+const ENABLE: &str = "acme telemetry enable";
+
+/// How long acme waits at exit for records to leave, at most.
+pub const SHUTDOWN: Duration = Duration::from_millis(250);
+
+/// The telemetry settings of this run: `no_telemetry` for `--no-telemetry`, `print`
+/// for `--print-telemetry`.
+pub fn builder(no_telemetry: bool, print: bool) -> TelemetryBuilder {
+    let builder = TelemetryBuilder::new(&PROJECT)
+        .cli_flag(no_telemetry.then_some(false))
+        .debug(print)
+        .enable_command(ENABLE);
+    match std::env::var_os("ACME_CONFIG_DIR") {
+        Some(dir) if !dir.is_empty() => builder.config_dir(dir),
+        _ => builder,
     }
+}
 
-    /// One line saying whether telemetry is on and how to change it.
-    pub fn status(&self) -> &'static str {
-        match self.opted_out {
-            None => {
-                "telemetry is on; turn it off with --no-telemetry, ACME_TELEMETRY=0 or DO_NOT_TRACK=1, and see what is sent with --print-telemetry"
+/// Starts telemetry for a command: shows the first-run notice when due, and sends to
+/// the collector or the spool file.
+pub fn start(no_telemetry: bool, print: bool) -> Telemetry {
+    let builder = builder(no_telemetry, print);
+    let builder = match std::env::var("ACME_TELEMETRY_ENDPOINT") {
+        Ok(endpoint) if !endpoint.is_empty() => builder.http(endpoint),
+        _ => match builder.config_path() {
+            Some(dir) => builder.spool(dir.join("telemetry-spool.jsonl")),
+            None => builder,
+        },
+    };
+    builder.build()
+}
+
+/// `acme telemetry enable|disable|status`: prints the status line, after saving the
+/// choice for `enable` and `disable`.
+///
+/// # Errors
+/// When the choice cannot be saved.
+pub fn command(action: &str, no_telemetry: bool) -> Result<(), String> {
+    let builder = builder(no_telemetry, false);
+    let saved = match action {
+        "enable" => builder.enable(),
+        "disable" => builder.disable(),
+        _ => {
+            println!("{}", builder.status_line());
+            if let Some(dir) = builder.config_path() {
+                println!("Settings: {}", dir.display());
             }
-            Some(OptedOut::Flag) => "telemetry is off (--no-telemetry)",
-            Some(OptedOut::Env) => "telemetry is off (ACME_TELEMETRY=0)",
-            Some(OptedOut::DoNotTrack) => "telemetry is off (DO_NOT_TRACK)",
+            if let Some(place) = PROJECT.data_dictionary {
+                println!("What is sent: {place}");
+            }
+            return Ok(());
         }
-    }
-
-    /// Whether events are recorded at all.
-    pub fn is_on(&self) -> bool {
-        self.opted_out.is_none()
-    }
-
-    /// Records an event: nothing when the user opted out; with `--print-telemetry`,
-    /// prints the exact payload to stderr. Never fails.
-    pub fn record<E: TelemetryEvent>(&self, event: &E) {
-        if !self.is_on() {
-            return;
-        }
-        if self.print {
-            eprintln!("telemetry: {}", event.payload_json());
-        }
-    }
+    };
+    saved.map_err(|error| {
+        let place = builder.config_path().map_or_else(
+            || "no configuration directory".to_owned(),
+            |d| d.display().to_string(),
+        );
+        format!("cannot save the telemetry choice in {place}: {error}")
+    })?;
+    println!("{}", builder.status_line());
+    Ok(())
 }

@@ -1,0 +1,343 @@
+//! The example program, `examples/acme`, against a collector on loopback: with
+//! `DO_NOT_TRACK=1` the collector receives nothing; the first run shows the notice
+//! and sends nothing; later runs send the records the manifest declares; debug mode
+//! prints them instead; `acme telemetry disable` stops them; and a collector that
+//! hangs or is down delays acme by no more than its shutdown deadline.
+//!
+//! acme is built once, in `rebuild-test` beside this test's target directory, and
+//! run with a home directory of its own, so the real one is never touched.
+
+mod runtime_support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use runtime_support::server::Server;
+
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("telemetry-core lives in the workspace")
+}
+
+/// Builds acme once; its binary.
+fn acme() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .expect("the target directory")
+            .join("rebuild-test");
+        let output = Command::new(env!("CARGO"))
+            .arg("build")
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(workspace_root().join("examples/acme/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("TELEMETRY_MANIFEST")
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        target
+            .join("debug")
+            .join(format!("acme{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+/// A user of acme: a home directory, and a project directory in it.
+struct User {
+    home: tempfile::TempDir,
+}
+
+impl User {
+    fn new() -> User {
+        User {
+            home: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// A user who already saw the first-run notice.
+    fn seasoned() -> User {
+        let user = User::new();
+        let dir = user.config();
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("telemetry-notice"), "shown\n").expect("write");
+        user
+    }
+
+    fn config(&self) -> PathBuf {
+        self.home.path().join(".config").join("acme")
+    }
+
+    /// Runs acme in `dir` (relative to the home directory) with only these
+    /// variables set, besides `PATH` and the home directory's.
+    fn run(&self, dir: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let cwd = self.home.path().join(dir);
+        std::fs::create_dir_all(&cwd).expect("mkdir");
+        let mut command = Command::new(acme());
+        command
+            .args(args)
+            .current_dir(cwd)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("ACME_CONFIG_DIR", self.config());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("acme runs");
+        assert!(
+            output.status.success(),
+            "acme {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// A project to build, made with telemetry off.
+    fn project(&self) {
+        self.run(".", &["init", "demo", "--no-git", "--no-telemetry"], &[]);
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The events acme's manifest declares, with the names of their fields.
+fn declared() -> Vec<(String, BTreeSet<String>)> {
+    let path = workspace_root().join("examples/acme/telemetry.yaml");
+    let loaded = telemetry_manifest::load_path(&path).expect("the manifest reads");
+    let manifest = loaded.manifest.expect("the manifest parses");
+    let (valid, _) = telemetry_manifest::validate(&manifest);
+    valid
+        .events
+        .iter()
+        .map(|event| {
+            let fields = event
+                .all_fields(&valid)
+                .iter()
+                .map(|field| field.name.value.clone())
+                .collect();
+            (event.name.value.clone(), fields)
+        })
+        .collect()
+}
+
+/// Checks that `record` is an event the manifest declares, with exactly its fields
+/// and the declared context.
+fn assert_declared(record: &serde_json::Value) {
+    let declared = declared();
+    let name = record["event"].as_str().expect("event");
+    let (_, fields) = declared
+        .iter()
+        .find(|(event, _)| event == name)
+        .unwrap_or_else(|| panic!("`{name}` is not declared"));
+    let sent: BTreeSet<String> = record["fields"]
+        .as_object()
+        .expect("fields")
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(&sent, fields, "{record}");
+    let context: BTreeSet<&str> = record["context"]
+        .as_object()
+        .expect("context")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        context,
+        BTreeSet::from(["arch", "hour", "os_family", "program_version", "session_id"])
+    );
+    assert!(record["count"].as_u64().is_some_and(|n| n >= 1), "{record}");
+}
+
+#[test]
+fn with_do_not_track_the_collector_receives_nothing() {
+    let server = Server::ok();
+    let user = User::new();
+    let env = [
+        ("DO_NOT_TRACK", "1"),
+        ("ACME_TELEMETRY_ENDPOINT", server.url().leak() as &str),
+    ];
+    for args in [
+        &["init", "demo", "--no-git"][..],
+        &["build"],
+        &["build", "--release"],
+        &["test"],
+        &["clean"],
+    ] {
+        let dir = if args[0] == "init" { "." } else { "demo" };
+        let output = user.run(dir, args, &env);
+        assert_eq!(stderr(&output), "", "no notice, no output: {args:?}");
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(server.connections(), 0, "DO_NOT_TRACK=1 sends nothing");
+    assert!(!user.config().exists(), "and writes nothing");
+}
+
+#[test]
+fn the_first_run_shows_the_notice_and_later_runs_send_the_declared_records() {
+    let server = Server::ok();
+    let user = User::new();
+    let endpoint = server.url();
+    let env = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
+
+    let first = user.run(".", &["init", "demo", "--no-git"], &env);
+    let notice = stderr(&first);
+    assert!(
+        notice.starts_with(
+            "acme collects anonymous usage data (telemetry) to learn how it is used and where it fails.\nNothing was sent in this run."
+        ),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("https://acme.example/TELEMETRY.md"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("Opt out with ACME_TELEMETRY=0, --no-telemetry, `acme telemetry disable` or DO_NOT_TRACK=1."),
+        "{notice}"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(server.connections(), 0, "the notice's run sends nothing");
+
+    let second = user.run("demo", &["build"], &env);
+    assert_eq!(stderr(&second), "", "the notice is shown once");
+    let requests = server.wait_for(1, Duration::from_secs(2));
+    assert_eq!(requests.len(), 1, "one batch per run: {requests:?}");
+    let records = requests[0].records();
+    let events: Vec<&str> = records
+        .iter()
+        .map(|r| r["event"].as_str().expect("event"))
+        .collect();
+    assert_eq!(
+        events,
+        ["build_finished", "command_finished", "command_started"]
+    );
+    for record in &records {
+        assert_declared(record);
+    }
+    assert_eq!(records[2]["fields"]["command"], "build");
+    assert_eq!(records[0]["fields"]["profile"], "debug");
+}
+
+#[test]
+fn debug_mode_prints_the_records_and_sends_nothing() {
+    let server = Server::ok();
+    let user = User::seasoned();
+    user.project();
+    let endpoint = server.url();
+    for flag in [("ACME_TELEMETRY_DEBUG", "1"), ("ACME_TELEMETRY_DEBUG", "0")] {
+        let mut args = vec!["build", "--release"];
+        if flag.1 == "0" {
+            args.push("--print-telemetry");
+        }
+        let output = user.run(
+            "demo",
+            &args,
+            &[flag, ("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())],
+        );
+        let text = stderr(&output);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        for line in lines {
+            let record: serde_json::Value = serde_json::from_str(line).expect("a JSON record");
+            assert_declared(&record);
+        }
+        assert!(text.starts_with(r#"{"event":"build_finished","fields":{"duration":"<1s","output_size":"<1MiB","profile":"release","targets":1},"context":{"program_version":"0.1","#), "{text}");
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn status_disable_and_enable() {
+    let server = Server::ok();
+    let user = User::new();
+    user.project();
+    let endpoint = server.url();
+    let env = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
+    let enabled = "Telemetry: enabled (via default; disable with `acme telemetry disable` or ACME_TELEMETRY=0)";
+
+    let version = stdout(&user.run(".", &["--version"], &env));
+    assert_eq!(version, format!("acme 0.1.0\n{enabled}\n"));
+    let help = stdout(&user.run(".", &["--help"], &env));
+    assert!(help.ends_with(&format!("\n\n{enabled}\n")), "{help}");
+    let status = stdout(&user.run(".", &["telemetry", "status"], &env));
+    assert!(
+        status.starts_with(&format!("{enabled}\nSettings: ")),
+        "{status}"
+    );
+
+    let disabled = stdout(&user.run(".", &["telemetry", "disable"], &env));
+    assert_eq!(
+        disabled,
+        "Telemetry: disabled (via `acme telemetry disable`; enable with `acme telemetry enable`)\n"
+    );
+    let run = user.run("demo", &["build"], &env);
+    assert_eq!(stderr(&run), "", "disabled: no notice either");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(server.connections(), 0);
+
+    let enabled = stdout(&user.run(".", &["telemetry", "enable"], &env));
+    assert_eq!(
+        enabled,
+        "Telemetry: enabled (via `acme telemetry enable`; disable with `acme telemetry disable` or ACME_TELEMETRY=0)\n"
+    );
+    user.run("demo", &["build"], &env);
+    assert_eq!(server.wait_for(1, Duration::from_secs(2)).len(), 1);
+    // The variable outranks the saved choice.
+    let status = stdout(&user.run(".", &["--version"], &[("ACME_TELEMETRY", "0")]));
+    assert!(
+        status.ends_with("Telemetry: disabled (via ACME_TELEMETRY=0)\n"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_collector_that_hangs_or_is_down_delays_acme_by_the_shutdown_deadline_at_most() {
+    let hanging = Server::hanging();
+    let user = User::seasoned();
+    user.project();
+    let time = |env: &[(&str, &str)]| {
+        let started = Instant::now();
+        user.run("demo", &["build"], env);
+        started.elapsed()
+    };
+    // Without telemetry, for comparison; the best of three.
+    let baseline = (0..3)
+        .map(|_| time(&[("DO_NOT_TRACK", "1")]))
+        .min()
+        .expect("three runs");
+    let hanging_url = hanging.url();
+    let down_url = Server::down_url();
+    for endpoint in [hanging_url.as_str(), down_url.as_str()] {
+        let took = time(&[("ACME_TELEMETRY_ENDPOINT", endpoint)]);
+        // acme waits 250 ms at most; the rest is slack for a loaded machine.
+        assert!(
+            took < baseline + Duration::from_millis(250 + 750),
+            "{endpoint}: {took:?} against {baseline:?}"
+        );
+    }
+    assert_eq!(
+        hanging.wait_for(1, Duration::from_secs(2)).len(),
+        1,
+        "the hanging collector got the batch"
+    );
+}
