@@ -283,7 +283,7 @@ pub fn scan(paths: &[PathBuf], cwd: &Path) -> Scan {
             continue;
         };
         let index = scan.files.len();
-        let parsed = syn::parse_file(&text);
+        let parsed = crate::nesting::parse_file(&text);
         scan.files.push(SourceFile {
             path,
             display,

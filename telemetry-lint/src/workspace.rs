@@ -1,12 +1,12 @@
-//! Finding the workspace and scanning its sources for event structs and the enums
-//! they carry.
+//! Finding the workspace and scanning its sources for event structs, field group
+//! structs and the enums they carry.
 //!
 //! The workspace root and its members come from `cargo metadata --no-deps`, so the
 //! linter sees exactly the packages cargo builds. Each member's directory is walked
 //! with `ignore` (which honours `.gitignore`, inside a git repository or not; `target/` is skipped whatever the
 //! ignore files say, and so is a subdirectory with its own `Cargo.toml`: another
-//! member, walked on its own, or another workspace). Only `.rs` files that mention `telemetry_event` or
-//! `TelemetryValue` are parsed, with `syn`; nothing is compiled or run.
+//! member, walked on its own, or another workspace). Only `.rs` files that mention `telemetry_event`,
+//! `telemetry_group` or `TelemetryValue` are parsed, with `syn`; nothing is compiled or run.
 //!
 //! Problems with single files (unreadable, not UTF-8, not Rust) are recorded as
 //! [`ScanProblem`]s and the scan goes on.
@@ -145,14 +145,15 @@ pub struct FoundField {
     pub ty_span: SourceSpan,
 }
 
-/// A struct with `#[telemetry_event]`.
+/// A struct with `#[telemetry_event]` or `#[telemetry_group]`.
 #[derive(Clone, Debug)]
 pub struct FoundStruct {
     /// Index into [`Scan::files`].
     pub file: usize,
     /// The struct's name.
     pub ident: String,
-    /// The event it sends: `name = "..."` or the snake_case struct name.
+    /// The event it sends (for a group struct: the group it declares): `name =
+    /// "..."` or the snake_case struct name.
     pub event: String,
     /// Where the struct's name stands.
     pub span: SourceSpan,
@@ -209,6 +210,9 @@ pub struct Scan {
     pub files: Vec<SourceFile>,
     /// Event structs, in file order.
     pub structs: Vec<FoundStruct>,
+    /// Field group structs (`#[telemetry_group]`), in file order; their
+    /// [`FoundStruct::event`] holds the group's name.
+    pub groups: Vec<FoundStruct>,
     /// Enums deriving `TelemetryValue`, in file order.
     pub enums: Vec<FoundEnum>,
     /// Files that could not be scanned.
@@ -273,7 +277,13 @@ pub fn scan(workspace: &Workspace) -> Scan {
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file())
+                    // A symbolic link to a `.rs` file is read (the compiler reads it
+                    // too); one that loops or dangles becomes a problem when read.
+                    // Links to directories are not followed, so a link loop or a
+                    // link to `/` cannot make the walk endless.
+                    if entry
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || t.is_symlink())
                         && path.extension().is_some_and(|e| e == "rs")
                     {
                         paths.insert(path.to_path_buf());
@@ -292,11 +302,54 @@ pub fn scan(workspace: &Workspace) -> Scan {
             }
         }
     }
+    let mut paths: Vec<PathBuf> = paths.into_iter().collect();
+    if let Some(seed) = std::env::var(WALK_SEED_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+    {
+        shuffle(&mut paths, seed);
+    }
     for path in paths {
         scan.rust_files += 1;
         scan_file(&mut scan, &workspace.root, &path);
     }
+    // Whatever order the files were read in, the findings come out in one order:
+    // by file path, then by place in the file (so, for one, the first of two enums
+    // of the same name is always the same one).
+    let files = &scan.files;
+    let place = |file: usize, offset: usize| (files[file].path.as_str(), offset);
+    scan.structs
+        .sort_by(|a, b| place(a.file, a.span.offset).cmp(&place(b.file, b.span.offset)));
+    scan.groups
+        .sort_by(|a, b| place(a.file, a.span.offset).cmp(&place(b.file, b.span.offset)));
+    scan.enums
+        .sort_by(|a, b| place(a.file, a.span.offset).cmp(&place(b.file, b.span.offset)));
+    scan.problems
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     scan
+}
+
+/// A hidden test hook: when set to a number, the files are scanned in an order
+/// shuffled with that seed instead of sorted by path, so a test can show that the
+/// output does not depend on the order the file system lists files in.
+#[doc(hidden)]
+pub const WALK_SEED_ENV: &str = "TELEMETRY_LINT_WALK_SEED";
+
+/// Fisher-Yates with a splitmix64 sequence: a fixed, seedable order for the test
+/// hook above, not for anything that needs randomness.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for i in (1..items.len()).rev() {
+        let j = usize::try_from(next() % (i as u64 + 1)).unwrap_or(0);
+        items.swap(i, j);
+    }
 }
 
 fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
@@ -305,25 +358,59 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             walk_error(err)
         }
-        ignore::Error::Io(io) => (None, io.to_string()),
+        // A walk error wraps the I/O error with its path, which is shown apart.
+        ignore::Error::Io(io) => (
+            None,
+            io.get_ref()
+                .and_then(std::error::Error::source)
+                .map_or_else(|| io.to_string(), ToString::to_string),
+        ),
         other => (None, other.to_string()),
     }
 }
 
+/// The largest Rust file read, in bytes: 64 MiB. Generated files of tens of
+/// megabytes are read; a larger `.rs` file (or a link to a device) is a problem.
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
 fn scan_file(scan: &mut Scan, root: &Path, path: &Path) {
     let rel = relative(root, path);
+    let unreadable = |message: String| ScanProblem {
+        kind: ProblemKind::Unreadable,
+        path: rel.clone(),
+        message,
+        at: None,
+    };
+    let problem = match std::fs::metadata(path) {
+        Err(e) => Some(format!("cannot read the file: {e}")),
+        Ok(m) if !m.is_file() => Some(
+            "cannot read the file: it is a link to something that is not a regular file".to_owned(),
+        ),
+        Ok(m) if m.len() > MAX_SOURCE_BYTES => Some(format!(
+            "the file is {} bytes, over the {MAX_SOURCE_BYTES}-byte (64 MiB) limit for a Rust file, so it was not read",
+            m.len()
+        )),
+        Ok(_) => None,
+    };
+    if let Some(message) = problem {
+        scan.problems.push(unreadable(message));
+        return;
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            scan.problems.push(ScanProblem {
-                kind: ProblemKind::Unreadable,
-                path: rel,
-                message: format!("cannot read the file: {e}"),
-                at: None,
-            });
+            scan.problems
+                .push(unreadable(format!("cannot read the file: {e}")));
             return;
         }
     };
+    scan_bytes(scan, rel, bytes);
+}
+
+/// Scans the contents of one `.rs` file, shown as `rel`, into `scan`: what
+/// [`scan`] does with each file it reads. Hidden; public for the fuzz targets.
+#[doc(hidden)]
+pub fn scan_bytes(scan: &mut Scan, rel: String, bytes: Vec<u8>) {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -331,26 +418,29 @@ fn scan_file(scan: &mut Scan, root: &Path, path: &Path) {
                 kind: ProblemKind::NotUtf8,
                 path: rel,
                 message: format!(
-                    "the file is not UTF-8 (invalid byte at offset {}), so its events could not be checked",
-                    e.utf8_error().valid_up_to()
+                    "the file is not UTF-8 ({}), so its events could not be checked",
+                    not_utf8_place(e.as_bytes(), e.utf8_error().valid_up_to())
                 ),
                 at: None,
             });
             return;
         }
     };
-    if !text.contains("telemetry_event") && !text.contains("TelemetryValue") {
+    if !text.contains("telemetry_event")
+        && !text.contains("telemetry_group")
+        && !text.contains("TelemetryValue")
+    {
         return;
     }
     let lines = LineIndex::new(&text);
     let file_index = scan.files.len();
-    let parsed = syn::parse_file(&text);
+    let parsed = crate::nesting::parse_file(&text);
     let text: Arc<str> = Arc::from(text);
     match parsed {
         Ok(file) => {
-            let before = (scan.structs.len(), scan.enums.len());
+            let before = (scan.structs.len(), scan.enums.len(), scan.groups.len());
             collect_items(scan, file_index, &lines, &file.items);
-            if (scan.structs.len(), scan.enums.len()) != before {
+            if (scan.structs.len(), scan.enums.len(), scan.groups.len()) != before {
                 scan.files.push(SourceFile { path: rel, text });
             }
         }
@@ -369,12 +459,33 @@ fn scan_file(scan: &mut Scan, root: &Path, path: &Path) {
     }
 }
 
+/// Where the first byte that is not UTF-8 stands: `byte 0xe9 at line 3, column 6`.
+fn not_utf8_place(bytes: &[u8], offset: usize) -> String {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    match bytes.get(offset) {
+        Some(byte) => format!("byte 0x{byte:02x} at line {line}, column {column}"),
+        None => format!("at line {line}, column {column}"),
+    }
+}
+
 fn collect_items(scan: &mut Scan, file: usize, lines: &LineIndex, items: &[syn::Item]) {
     for item in items {
         match item {
             syn::Item::Struct(item) => {
                 if let Some(attr) = item.attrs.iter().find(|a| is_event_attr(a)) {
                     scan.structs.push(found_struct(file, lines, item, attr));
+                }
+                if let Some(attr) = item.attrs.iter().find(|a| is_group_attr(a)) {
+                    scan.groups.push(found_struct(file, lines, item, attr));
                 }
             }
             syn::Item::Enum(item) => {
@@ -428,10 +539,15 @@ fn found_struct(
     attr: &syn::Attribute,
 ) -> FoundStruct {
     let ident = item.ident.to_string();
+    let (attribute, noun) = if is_group_attr(attr) {
+        ("telemetry_group", "group")
+    } else {
+        ("telemetry_event", "event")
+    };
     let mut shape_problem = None;
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
         shape_problem = Some((
-            "`#[telemetry_event]` cannot be placed on a generic struct".to_owned(),
+            format!("`#[{attribute}]` cannot be placed on a generic struct"),
             "remove the generic parameters; each field needs one concrete type that the manifest declares".to_owned(),
             lines.span(item.generics.span()),
         ));
@@ -451,7 +567,7 @@ fn found_struct(
             .collect(),
         syn::Fields::Unnamed(unnamed) => {
             shape_problem = Some((
-                "`#[telemetry_event]` cannot be placed on a tuple struct".to_owned(),
+                format!("`#[{attribute}]` cannot be placed on a tuple struct"),
                 "name the fields, as the manifest names them: `struct Event { field: Type }`"
                     .to_owned(),
                 lines.span(unnamed.span()),
@@ -460,8 +576,10 @@ fn found_struct(
         }
         syn::Fields::Unit => {
             shape_problem = Some((
-                "`#[telemetry_event]` cannot be placed on a unit struct".to_owned(),
-                "give the struct named fields, as the manifest declares them".to_owned(),
+                format!("`#[{attribute}]` cannot be placed on a unit struct"),
+                format!(
+                    "give the struct named fields, as the manifest declares the {noun}'s fields"
+                ),
                 lines.span(item.ident.span()),
             ));
             Vec::new()
@@ -480,6 +598,13 @@ fn found_struct(
         fields,
         shape_problem,
     }
+}
+
+fn is_group_attr(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "telemetry_group")
 }
 
 fn is_event_attr(attr: &syn::Attribute) -> bool {

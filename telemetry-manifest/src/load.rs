@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::model::{ByteSpan, Manifest};
+use crate::model::{ByteSpan, Located, Manifest, Policy};
 
 /// The largest manifest accepted, in bytes: 8 MiB.
 ///
@@ -79,15 +79,23 @@ pub struct Loaded {
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| {
-        LoadError::new(
-            format!("cannot read the manifest `{shown}`: {e}"),
-            "create telemetry.yaml at the workspace root, or name the manifest's path",
-        )
+        let help = if e.kind() == std::io::ErrorKind::NotFound {
+            "create telemetry.yaml at the workspace root, or name the manifest's path"
+        } else {
+            "the path exists but cannot be followed or read: check its permissions, and that a symbolic link on it leads to a file and not back to itself"
+        };
+        LoadError::new(format!("cannot read the manifest `{shown}`: {e}"), help)
     })?;
     if metadata.is_dir() {
         return Err(LoadError::new(
-            format!("the manifest `{shown}` is a directory"),
-            "name the telemetry.yaml file itself, not the folder that holds it",
+            format!("the manifest `{shown}` is a directory, not a file"),
+            "name the telemetry.yaml file itself, not the folder that holds it; if a folder is named telemetry.yaml, rename it",
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(LoadError::new(
+            format!("the manifest `{shown}` is not a regular file"),
+            "name a telemetry.yaml file; a device, socket or pipe is not read",
         ));
     }
     if metadata.len() > MAX_MANIFEST_BYTES {
@@ -110,18 +118,100 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
     if bytes.len() as u64 > MAX_MANIFEST_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
+    let all = bytes;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError {
-        message: format!(
-            "the manifest is not valid UTF-8: invalid byte at offset {}",
-            e.valid_up_to()
-        ),
-        span: Some(ByteSpan::new(e.valid_up_to(), 0)),
-        help: "save telemetry.yaml as UTF-8".to_owned(),
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        // Placed in the message, in the file's own terms: there is no decoded text
+        // for a span to index into.
+        let offset = e.valid_up_to() + (all.len() - bytes.len());
+        not_utf8(all, offset)
     })?;
     let source = text.to_owned();
     let manifest = parse_str(&source);
     Ok(Loaded { source, manifest })
+}
+
+/// The error for bytes that are not UTF-8 at `offset` of the file `all`: the line,
+/// the column (in characters of the valid text before it) and the byte itself.
+fn not_utf8(all: &[u8], offset: usize) -> LoadError {
+    let before = &all[..offset.min(all.len())];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let byte = all
+        .get(offset)
+        .map_or_else(String::new, |b| format!("byte 0x{b:02x} "));
+    LoadError::new(
+        format!(
+            "the manifest is not valid UTF-8: {byte}at line {line}, column {column} (byte offset {offset}) is not part of a UTF-8 character"
+        ),
+        "save telemetry.yaml as UTF-8; a file saved as Latin-1 or Windows-1252 (an accented letter in a description, say) is the usual cause",
+    )
+}
+
+/// A shared policy file's text, decoded, with the parse result.
+#[derive(Clone, Debug)]
+pub struct LoadedPolicy {
+    /// The text as read: UTF-8, byte-order mark removed. Spans index into it.
+    pub source: String,
+    /// The parsed policy, or why it could not be parsed.
+    pub policy: Result<Located<Policy>, LoadError>,
+}
+
+/// Reads and parses a shared policy file (a manifest's `policy_file`): a YAML
+/// mapping with the keys of the manifest's `policy` section, under the same limits
+/// as a manifest (size, depth, nodes, aliases, duplicate and unknown keys).
+///
+/// # Errors
+/// The outer error is for a file that cannot be read as text at all (missing, a
+/// directory, over [`MAX_MANIFEST_BYTES`], not UTF-8). A YAML or shape error comes
+/// back inside [`LoadedPolicy::policy`], with the source to point into.
+pub fn load_policy_path(path: &Path) -> Result<LoadedPolicy, LoadError> {
+    let shown = path.display();
+    let unreadable = |e: std::io::Error| {
+        LoadError::new(
+            format!("cannot read the policy file `{shown}`: {e}"),
+            "check `policy_file` in the manifest: the path is relative to the manifest's folder",
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(LoadError::new(
+            format!("the policy file `{shown}` is a directory"),
+            "name the policy's YAML file itself in `policy_file`",
+        ));
+    }
+    if metadata.len() > MAX_MANIFEST_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError {
+        message: format!(
+            "the policy file `{shown}` is not valid UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ),
+        span: Some(ByteSpan::new(e.valid_up_to(), 0)),
+        help: "save the policy file as UTF-8".to_owned(),
+    })?;
+    let source = text.to_owned();
+    let policy = parse_value::<Located<Policy>>(&source).map_err(|mut e| {
+        e.message = e
+            .message
+            .replacen("invalid manifest", "invalid policy file", 1)
+            .replacen("the manifest", "the policy file", 1);
+        e
+    });
+    Ok(LoadedPolicy { source, policy })
 }
 
 fn too_large(len: u64) -> LoadError {
@@ -214,6 +304,12 @@ fn help_for(message: &str) -> String {
         "add the missing key"
     } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
         "a manifest needs neither deep nesting nor alias expansion; write the events out plainly"
+    } else if lower.contains("expected string") {
+        "a single word or line of text belongs here, not a list, a mapping or an alias to one"
+    } else if lower.contains("expected mapping") {
+        "a mapping (`key: value` lines, or `{ key: value }`) belongs here"
+    } else if lower.contains("expected sequence") {
+        "a list (`[a, b]`, or `- a` lines) belongs here"
     } else {
         "fix the YAML at the marked place"
     };

@@ -8,9 +8,18 @@
 //! A proc-macro library is loaded once per compiler process, so a `static` cache
 //! keyed by path, modification time and size parses each manifest once however many
 //! events a crate declares, and again only when the file changes.
+//!
+//! A hidden environment variable proves it: when `TELEMETRY_MACROS_TRACE_PARSES`
+//! names a file, every actual parse (not a cache hit) appends one line to it,
+//! `parse <n> pid <process id> <manifest path>`, where `n` counts the parses of this
+//! compiler process from 1. A test builds a crate of many events and finds one line
+//! per compiler process. The variable is not tracked by cargo, so it only applies to
+//! crates that are compiled anyway.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
@@ -46,6 +55,46 @@ struct Entry {
 
 static CACHE: OnceLock<Mutex<HashMap<PathBuf, Entry>>> = OnceLock::new();
 
+/// The manifests whose rebuild tracking this compiler process has emitted.
+static TRACKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+
+/// Whether the expansion asking should emit the rebuild tracking of the manifest
+/// at `path` (`include_bytes!` of it): true the first time this compiler process
+/// asks for `path`, false after. One such item per crate is enough for cargo to
+/// rebuild the crate when the manifest changes, and one per expansion would
+/// copy the whole manifest into the crate once per event.
+pub(crate) fn claim_tracking(path: &Path) -> bool {
+    TRACKED
+        .get_or_init(|| Mutex::new(HashSet::new()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(path.to_path_buf())
+}
+
+/// The environment variable naming the file that records each parse (see the
+/// module docs).
+const TRACE_PARSES_ENV: &str = "TELEMETRY_MACROS_TRACE_PARSES";
+
+/// How many manifests this compiler process has parsed.
+static PARSES: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a parse and, when [`TRACE_PARSES_ENV`] names a file, appends a line to it.
+/// Tracing is best effort: a file that cannot be written is ignored.
+fn count_parse(path: &Path) {
+    let n = PARSES.fetch_add(1, Ordering::Relaxed) + 1;
+    let Some(trace) = std::env::var_os(TRACE_PARSES_ENV).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    let line = format!("parse {n} pid {} {}\n", std::process::id(), path.display());
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(trace)
+    {
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
 /// Finds the manifest for a struct in `local_file` (the source file, if the
 /// compiler knows it).
 ///
@@ -64,8 +113,13 @@ pub(crate) fn locate(local_file: Option<&Path>) -> Result<PathBuf, String> {
             Ok(path)
         } else {
             Err(format!(
-                "{MANIFEST_ENV} names `{}`, which is not a file",
-                path.display()
+                "{MANIFEST_ENV} names `{}`, which is not a file ({})",
+                path.display(),
+                match std::fs::metadata(&path) {
+                    Ok(m) if m.is_dir() => "it is a directory".to_owned(),
+                    Ok(_) => "it is not a regular file".to_owned(),
+                    Err(e) => e.to_string(),
+                }
             ))
         };
     }
@@ -79,20 +133,30 @@ pub(crate) fn locate(local_file: Option<&Path>) -> Result<PathBuf, String> {
         local_file.and_then(|f| f.parent()).map(absolute),
         crate_dir.as_deref().map(absolute),
     ];
-    for start in starts.into_iter().flatten() {
-        if let Some(found) = walk_up(&start) {
+    for start in starts.iter().flatten() {
+        if let Some(found) = walk_up(start) {
             return Ok(found);
         }
         looked.push(start.display().to_string());
     }
+    // A folder that is named like the manifest is passed over; say so.
+    let folders: Vec<String> = starts
+        .iter()
+        .flatten()
+        .flat_map(|start| start.ancestors())
+        .map(|dir| dir.join(MANIFEST_FILE))
+        .filter(|candidate| candidate.is_dir())
+        .map(|candidate| format!("; `{}` is a directory, not a file", candidate.display()))
+        .collect();
     Err(format!(
-        "no `{MANIFEST_FILE}` found in {} or any folder above; looked up from {}",
+        "no `{MANIFEST_FILE}` found in {} or any folder above; looked up from {}{}",
         looked.first().map_or("the crate", String::as_str),
         if looked.is_empty() {
             "nowhere (the compiler gave no source file and no CARGO_MANIFEST_DIR)".to_owned()
         } else {
             looked.join(" and ")
-        }
+        },
+        folders.first().map_or("", String::as_str)
     ))
 }
 
@@ -122,6 +186,7 @@ pub(crate) fn load(path: &Path) -> Found {
             parsed: Arc::clone(&entry.parsed),
         };
     }
+    count_parse(path);
     let parsed = Arc::new(match telemetry_manifest::load_path(path) {
         Ok(loaded) => Parsed {
             result: loaded
