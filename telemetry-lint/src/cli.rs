@@ -44,7 +44,9 @@ pub struct GlobalArgs {
     /// The telemetry manifest [default: telemetry.yaml at the workspace root]
     #[arg(long, global = true, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
-    /// Output format: `human` diagnostics, or one `json` document (see docs/json-output.md)
+    /// Output format: `human` diagnostics, one `json` document (see docs/json-output.md),
+    /// `sarif` for code scanning, `github` workflow annotations, or `markdown` (`diff`
+    /// and `doc`)
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
     /// When to colour human output; `auto` colours a terminal unless NO_COLOR is set
@@ -57,8 +59,14 @@ pub struct GlobalArgs {
 pub enum FormatArg {
     /// Diagnostics with source snippets, for people.
     Human,
-    /// One JSON document, for tools.
+    /// One JSON document, for tools; `doc` writes the JSON data dictionary.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub's upload-sarif).
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// The changelog of `diff` and TELEMETRY.md of `doc`, for people (their default).
+    Markdown,
 }
 
 /// When to use colour.
@@ -87,8 +95,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Write TELEMETRY.md, the data dictionary, from the manifest
     ///
-    /// The output is the same to the byte for the same manifest, and is written
-    /// atomically.
+    /// With `--format json`, writes the machine-readable data dictionary,
+    /// TELEMETRY.json, instead. The output is the same to the byte for the same
+    /// manifest, and is written atomically.
     Doc(DocArgs),
     /// Print the documentation of a rule: what it checks, why, an example and the fix
     Explain(ExplainArgs),
@@ -97,6 +106,20 @@ pub enum Command {
     ///
     /// Reads source only: nothing of the scanned crate is built or run.
     Init(InitArgs),
+    /// Print the telemetry changelog between two versions of the manifest, for
+    /// release notes
+    ///
+    /// Lists the data categories raised first (users may need to consent again), then
+    /// project changes (consent, context, opt-out), events added, removed and changed
+    /// field by field, and changes of retention and expiry. Markdown by default;
+    /// `--format json` for tools. A difference is not a finding: the exit code is 0.
+    Diff(DiffArgs),
+    /// Print the JSON Schema (2020-12) of the records the program sends, one
+    /// definition per event
+    ///
+    /// Each record is `{"event", "fields", "context"}`, with a `count` when
+    /// aggregated; every field's schema lists the values the manifest allows.
+    Schema(SchemaArgs),
 }
 
 /// Options of `check`.
@@ -115,11 +138,35 @@ pub struct CheckArgs {
 /// Options of `doc`.
 #[derive(Debug, Args)]
 pub struct DocArgs {
-    /// Where to write [default: TELEMETRY.md at the workspace root]
+    /// Where to write, `-` for standard output [default: TELEMETRY.md, or TELEMETRY.json
+    /// with `--format json`, at the workspace root]
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Write nothing; exit 1 when the file is missing or differs from what would be written
     #[arg(long)]
+    pub check: bool,
+}
+
+/// Options of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old manifest: a file, or `git:REV` for the workspace's manifest at a git
+    /// revision (`git:v1.2.0`)
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new manifest: a file, or `git:REV`
+    #[arg(value_name = "NEW")]
+    pub new: String,
+}
+
+/// Options of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Where to write the schema, atomically [default: standard output]
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Write nothing; exit 1 when the file at `--output` is missing or differs
+    #[arg(long, requires = "output")]
     pub check: bool,
 }
 

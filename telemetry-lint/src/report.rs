@@ -1,4 +1,5 @@
-//! Diagnostics and their two renderings: for people (miette) and for tools (JSON).
+//! Diagnostics and their renderings: for people (miette), for tools (JSON), for code
+//! scanning (SARIF 2.1.0) and for GitHub Actions (workflow annotations).
 //!
 //! A [`Diagnostic`] is a [`telemetry_manifest::Finding`] placed in files: the rule,
 //! its words unchanged, and where it points in the Rust sources and in
@@ -6,6 +7,9 @@
 //! parsed, a manifest that does not match the schema) are diagnostics too, without
 //! a rule id. A [`Report`] holds them sorted by file, line and rule, so the output
 //! is the same from run to run.
+//!
+//! Every rendering is a pure function of the diagnostics: no timestamps, no absolute
+//! paths of the machine, so two runs on the same input print the same bytes.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -138,6 +142,10 @@ pub struct Report {
     /// A line printed after the summary, such as where a file was written; when it
     /// is set and there are no diagnostics, the summary is left out.
     pub note: Option<String>,
+    /// The manifest's path as shown, when known. SARIF and GitHub annotations place
+    /// a diagnostic that points nowhere (a missing `TELEMETRY.md`) on this file,
+    /// since code scanning rejects a result without a location.
+    pub manifest: Option<String>,
 }
 
 impl Report {
@@ -238,6 +246,27 @@ impl Report {
         });
         text.push('\n');
         text
+    }
+
+    /// Renders for code scanning: one SARIF 2.1.0 log (see [`render_sarif`]),
+    /// pretty-printed, ending with a newline.
+    pub fn render_sarif(&self) -> String {
+        render_sarif(&self.diagnostics, self.manifest.as_deref())
+    }
+
+    /// Renders for GitHub Actions: one workflow command per diagnostic (see
+    /// [`render_github`]), then the summary and the note as plain lines.
+    pub fn render_github(&self) -> String {
+        let mut out = render_github(&self.diagnostics, self.manifest.as_deref());
+        if self.note.is_none() || !self.diagnostics.is_empty() {
+            out.push_str(&self.summary());
+            out.push('\n');
+        }
+        if let Some(note) = &self.note {
+            out.push_str(note);
+            out.push('\n');
+        }
+        out
     }
 }
 
@@ -384,16 +413,44 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
+/// The longest line a snippet shows, in bytes. Past it (minified or generated code,
+/// a manifest written on one line) the place is given as `at path:line:column`
+/// instead: miette would print the whole line, and cannot draw a label past
+/// column 65,535.
+const MAX_SNIPPET_LINE: usize = 1_000;
+
 fn snippet(
     location: &Location,
     files: &BTreeMap<String, Arc<str>>,
 ) -> Option<(NamedSource<String>, LabeledSpan)> {
     let text = files.get(&location.path)?;
-    let offset = location.offset.min(text.len());
-    let len = location.len.min(text.len() - offset);
+    // A span is in bytes; keep both ends on character boundaries.
+    let mut offset = location.offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let mut end = offset.saturating_add(location.len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    // The lines miette shows: the span's, and one of context on each side.
+    let first = text[..offset]
+        .rfind('\n')
+        .and_then(|i| text[..i].rfind('\n').map(|j| j + 1).or(Some(0)))
+        .unwrap_or(0);
+    let last = text[end..]
+        .match_indices('\n')
+        .nth(1)
+        .map_or(text.len(), |(i, _)| end + i);
+    if text[first..last]
+        .split('\n')
+        .any(|line| line.len() > MAX_SNIPPET_LINE)
+    {
+        return None;
+    }
     Some((
         NamedSource::new(&location.path, text.to_string()),
-        LabeledSpan::new_primary_with_span(Some(location.label.clone()), (offset, len)),
+        LabeledSpan::new_primary_with_span(Some(location.label.clone()), (offset, end - offset)),
     ))
 }
 
@@ -497,4 +554,501 @@ fn wrap(prefix: &str, text: &str) -> String {
     out.push_str(&line);
     out.push('\n');
     out
+}
+
+/// The `$schema` of the SARIF logs written: the OASIS SARIF 2.1.0 schema.
+pub const SARIF_SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
+
+/// Diagnostics that are not rule findings, as SARIF rules: name, level, and what
+/// they mean. Names not listed here get a generic description.
+const OTHER_KINDS: &[(&str, Level, &str)] = &[
+    (
+        "invalid-manifest",
+        Level::Error,
+        "the telemetry manifest cannot be read or parsed, so nothing could be checked",
+    ),
+    (
+        "manifest-schema",
+        Level::Error,
+        "the manifest breaks schemas/telemetry-manifest.schema.json in a way the rules do not report",
+    ),
+    (
+        "no-git",
+        Level::Error,
+        "git cannot be run, so a manifest at a git revision cannot be read",
+    ),
+    (
+        "no-workspace",
+        Level::Error,
+        "cargo cannot find the workspace, so nothing could be checked",
+    ),
+    (
+        "non-utf8-source",
+        Level::Warning,
+        "a Rust file is not UTF-8 and was skipped",
+    ),
+    (
+        "stale-schema",
+        Level::Error,
+        "the committed payload schema differs from what the manifest generates",
+    ),
+    (
+        "unknown-revision",
+        Level::Error,
+        "the manifest cannot be read at the given git revision",
+    ),
+    (
+        "unparseable-source",
+        Level::Warning,
+        "a Rust file that mentions telemetry events is not valid Rust and was skipped",
+    ),
+    (
+        "unreadable-source",
+        Level::Warning,
+        "a file or directory of the workspace cannot be read and was skipped",
+    ),
+    (
+        "unwritable-output",
+        Level::Error,
+        "a generated file cannot be written",
+    ),
+];
+
+/// Where a diagnostic is shown: its Rust location, else its manifest location.
+/// The other one, when both are set, is the related location.
+fn primary_and_related(d: &Diagnostic) -> (Option<&Location>, Option<&Location>) {
+    match (&d.source, &d.manifest) {
+        (Some(source), manifest) => (Some(source), manifest.as_ref()),
+        (None, manifest) => (manifest.as_ref(), None),
+    }
+}
+
+/// A workspace-relative path as a URI reference: every byte outside the unreserved
+/// set and `/` percent-encoded; an absolute path becomes a `file://` URI.
+fn path_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [SarifRun<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    tool: SarifTool,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifTool {
+    driver: SarifDriver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifDriver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<SarifRule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule {
+    id: String,
+    name: String,
+    short_description: SarifText,
+    full_description: SarifText,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<SarifMarkdown>,
+    help_uri: String,
+    default_configuration: SarifConfiguration,
+    properties: SarifRuleProperties,
+}
+
+#[derive(Serialize)]
+struct SarifRuleProperties {
+    tags: [&'static str; 2],
+}
+
+#[derive(Serialize)]
+struct SarifText {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct SarifMarkdown {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct SarifConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: SarifText,
+    locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: SarifPhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<SarifText>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysicalLocation {
+    artifact_location: SarifArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<SarifRegion>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    start_column: usize,
+}
+
+fn sarif_location(location: &Location) -> SarifPhysicalLocation {
+    SarifPhysicalLocation {
+        artifact_location: SarifArtifactLocation {
+            uri: path_uri(&location.path),
+            uri_base_id: "%SRCROOT%",
+        },
+        region: Some(SarifRegion {
+            start_line: location.line.max(1),
+            start_column: location.column.max(1),
+        }),
+    }
+}
+
+/// The documentation address of a rule: its section of `docs/rules.md` in the
+/// repository (anchors are `tl007-path-field`).
+pub fn rule_help_uri(rule: &Rule) -> String {
+    format!(
+        "{}/blob/main/docs/rules.md#{}-{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        rule.id.to_lowercase(),
+        rule.name
+    )
+}
+
+/// The SARIF rule of a diagnostic without a rule id.
+fn other_kind_rule(name: &str) -> SarifRule {
+    let (level, description) = OTHER_KINDS.iter().find(|(n, _, _)| *n == name).map_or(
+        (
+            Level::Error,
+            "a problem that kept cargo telemetry-lint from checking part of the workspace",
+        ),
+        |(_, level, d)| (*level, *d),
+    );
+    SarifRule {
+        id: name.to_owned(),
+        name: name.to_owned(),
+        short_description: SarifText {
+            text: description.to_owned(),
+        },
+        full_description: SarifText {
+            text: description.to_owned(),
+        },
+        help: None,
+        help_uri: format!(
+            "{}/blob/main/docs/json-output.md#problems-that-are-not-rule-findings",
+            env!("CARGO_PKG_REPOSITORY")
+        ),
+        default_configuration: SarifConfiguration {
+            level: level.as_str(),
+        },
+        properties: SarifRuleProperties {
+            tags: ["telemetry", "run"],
+        },
+    }
+}
+
+/// Renders diagnostics as one SARIF 2.1.0 log with one run, for GitHub code
+/// scanning (`github/codeql-action/upload-sarif`) and other SARIF viewers.
+///
+/// `tool.driver.rules` lists every rule of [`telemetry_manifest::RULES`] (id, name,
+/// summary, why, fix, a `helpUri` into `docs/rules.md`, the default level), then the
+/// kinds of rule-less diagnostics that occur, by name. Each result has the rule's
+/// id and index, the level, the message with its fix, and its location (the Rust
+/// line, else the manifest line; the other as a related location). Paths are URIs
+/// relative to the workspace root (`uriBaseId` `%SRCROOT%`); lines and columns start
+/// at 1 and columns count Unicode code points. A diagnostic that points nowhere is
+/// placed at the start of `fallback` (the manifest), since code scanning rejects a
+/// result without a location.
+pub fn render_sarif(diagnostics: &[Diagnostic], fallback: Option<&str>) -> String {
+    let mut rules: Vec<SarifRule> = telemetry_manifest::RULES
+        .iter()
+        .map(|rule| SarifRule {
+            id: rule.id.to_owned(),
+            name: rule.name.to_owned(),
+            short_description: SarifText {
+                text: rule.summary.to_owned(),
+            },
+            full_description: SarifText {
+                text: format!("{}: {}", rule.summary, rule.why),
+            },
+            help: Some(SarifMarkdown {
+                text: rule.fix.to_owned(),
+                markdown: telemetry_manifest::rules::render_rule(rule),
+            }),
+            help_uri: rule_help_uri(rule),
+            default_configuration: SarifConfiguration {
+                level: rule.level.as_str(),
+            },
+            properties: SarifRuleProperties {
+                tags: ["telemetry", "privacy"],
+            },
+        })
+        .collect();
+    let mut others: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.rule.is_none())
+        .map(|d| d.name)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    rules.extend(others.iter().map(|name| other_kind_rule(name)));
+
+    let results = diagnostics
+        .iter()
+        .map(|d| {
+            let id = d.rule.map_or(d.name, |r| r.id);
+            let rule_index = rules.iter().position(|r| r.id == id).unwrap_or(0);
+            let (primary, related) = primary_and_related(d);
+            let locations = match (primary, fallback) {
+                (Some(location), _) => vec![SarifLocation {
+                    id: None,
+                    physical_location: sarif_location(location),
+                    message: None,
+                }],
+                (None, Some(path)) => vec![SarifLocation {
+                    id: None,
+                    physical_location: SarifPhysicalLocation {
+                        artifact_location: SarifArtifactLocation {
+                            uri: path_uri(path),
+                            uri_base_id: "%SRCROOT%",
+                        },
+                        region: None,
+                    },
+                    message: None,
+                }],
+                (None, None) => Vec::new(),
+            };
+            let related_locations = related
+                .map(|location| SarifLocation {
+                    id: Some(1),
+                    physical_location: sarif_location(location),
+                    message: Some(SarifText {
+                        text: "in the manifest".to_owned(),
+                    }),
+                })
+                .into_iter()
+                .collect();
+            SarifResult {
+                rule_id: id,
+                rule_index,
+                level: d.level.as_str(),
+                message: SarifText {
+                    text: match &d.help {
+                        Some(help) => format!("{}\nhelp: {help}", d.message),
+                        None => d.message.clone(),
+                    },
+                },
+                locations,
+                related_locations,
+            }
+        })
+        .collect();
+    let log = SarifLog {
+        schema: SARIF_SCHEMA_URI,
+        version: "2.1.0",
+        runs: [SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "telemetry-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules,
+                },
+            },
+            results,
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|e| {
+        format!("{{\"version\":\"2.1.0\",\"runs\":[],\"error\":\"cannot serialise the log: {e}\"}}")
+    });
+    text.push('\n');
+    text
+}
+
+/// Escapes the message of a GitHub workflow command: `%`, CR and LF.
+pub fn github_escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a GitHub workflow command (`file=`, `title=`): as
+/// [`github_escape_data`], and `:` and `,` too.
+pub fn github_escape_property(text: &str) -> String {
+    github_escape_data(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// Renders diagnostics as GitHub Actions workflow commands, one line each:
+/// `::error file=src/lib.rs,line=15,col=18,title=TL004 field-type-mismatch::message`
+/// (`::warning` for warnings). The message carries the manifest location, when the
+/// finding has one besides the Rust one, and the fix, on lines of their own. A
+/// diagnostic that points nowhere is placed on `fallback` (the manifest), without a
+/// line.
+pub fn render_github(diagnostics: &[Diagnostic], fallback: Option<&str>) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        let (primary, related) = primary_and_related(d);
+        let mut properties = Vec::new();
+        match (primary, fallback) {
+            (Some(location), _) => {
+                properties.push(format!("file={}", github_escape_property(&location.path)));
+                properties.push(format!("line={}", location.line.max(1)));
+                properties.push(format!("col={}", location.column.max(1)));
+            }
+            (None, Some(path)) => properties.push(format!("file={}", github_escape_property(path))),
+            (None, None) => {}
+        }
+        properties.push(format!("title={}", github_escape_property(&d.code())));
+        let mut message = d.message.clone();
+        if let Some(location) = related {
+            let _ = write!(
+                message,
+                "\nin the manifest: {}:{}:{}",
+                location.path, location.line, location.column
+            );
+        }
+        if let Some(help) = &d.help {
+            let _ = write!(message, "\nhelp: {help}");
+        }
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            github_escape_data(&message)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_follow_the_workflow_command_rules() {
+        assert_eq!(github_escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
+        assert_eq!(
+            github_escape_property("100% a:b,c\r\nd"),
+            "100%25 a%3Ab%2Cc%0D%0Ad"
+        );
+    }
+
+    #[test]
+    fn github_annotation_names_file_line_column_and_rule() {
+        let finding = Finding::new(
+            telemetry_manifest::rules::PATH_FIELD,
+            "field `p` has type `PathBuf`, which: can, carry 100% a path",
+            "send a bool",
+        );
+        let mut d = Diagnostic::from_finding(&finding);
+        d.source = Some(Location {
+            path: "src/a,b.rs".to_owned(),
+            line: 3,
+            column: 7,
+            offset: 0,
+            len: 0,
+            label: String::new(),
+        });
+        assert_eq!(
+            render_github(&[d], None),
+            "::error file=src/a%2Cb.rs,line=3,col=7,title=TL007 path-field::field `p` has type `PathBuf`, which: can, carry 100%25 a path%0Ahelp: send a bool\n"
+        );
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(path_uri("src/my file#1.rs"), "src/my%20file%231.rs");
+        assert_eq!(path_uri("/abs/é.yaml"), "file:///abs/%C3%A9.yaml");
+    }
+
+    #[test]
+    fn sarif_places_a_finding_without_location_on_the_manifest() {
+        let finding = Finding::new(
+            telemetry_manifest::rules::STALE_DATA_DICTIONARY,
+            "the data dictionary `TELEMETRY.md` does not exist",
+            "run `cargo telemetry-lint doc`",
+        );
+        let d = Diagnostic::from_finding(&finding);
+        let log: serde_json::Value =
+            serde_json::from_str(&render_sarif(&[d], Some("telemetry.yaml"))).unwrap();
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "TL021");
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "telemetry.yaml"
+        );
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            log["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+            "TL021"
+        );
+    }
 }

@@ -1,0 +1,1312 @@
+//! `cargo telemetry-lint diff OLD NEW`: the telemetry changelog between two versions
+//! of the manifest, for release notes.
+//!
+//! Each side is a manifest file, or `git:REV`: the workspace's manifest as it was at
+//! a git revision, read with `git show REV:<path>` (the path relative to the
+//! repository's root). Both are read with the same loader and `validate` as `check`;
+//! findings of `validate` do not stop the diff, since the changelog describes what
+//! is declared, but a manifest that cannot be loaded does (exit code 2).
+//!
+//! The changelog is computed once, as a [`Changelog`], and rendered as Markdown
+//! (release notes) or JSON (`docs/json-output.md`). What matters most to the
+//! program's users comes first: data categories raised, since users who agreed to
+//! the old data dictionary may need to be asked again. Then project changes
+//! (consent, context, opt-out), events added, removed and changed field by field,
+//! and changes of retention and expiry. Everything is in a fixed order (events and
+//! fields by name, changes in a fixed order of keys), so the same two manifests
+//! always give the same bytes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+use telemetry_manifest::{
+    Category, EventDef, FieldDef, FieldType, GroupDef, Level, ValidManifest, format_duration_ms,
+    format_size_bytes,
+};
+
+use crate::check::manifest_location;
+use crate::doc_json;
+use crate::report::{Diagnostic, Report};
+
+/// One side of the diff, loaded and validated.
+pub struct Side {
+    /// The side as given on the command line: a path, or `git:REV`.
+    pub label: String,
+    /// The manifest as checked.
+    pub valid: ValidManifest,
+}
+
+/// Reads one side. `spec` is a file path or `git:REV`; `workspace_manifest` gives
+/// the path of the workspace's manifest, needed (and called) only for `git:REV`.
+///
+/// # Errors
+/// A fatal [`Report`] (exit code 2) when git cannot be run, the revision or the
+/// manifest at it cannot be found, or the manifest cannot be loaded; it carries the
+/// loader's diagnostic with a snippet.
+pub fn load_side(
+    spec: &str,
+    workspace_manifest: &mut dyn FnMut() -> Result<PathBuf, Box<Report>>,
+) -> Result<Side, Box<Report>> {
+    let (shown, loaded) = match spec.strip_prefix("git:") {
+        Some(rev) => {
+            let manifest = workspace_manifest()?;
+            let (shown, bytes) = git_show(rev, &manifest).map_err(|d| fatal(*d))?;
+            let loaded = telemetry_manifest::load_bytes(&bytes).map_err(|e| {
+                fatal(Diagnostic::other(
+                    "invalid-manifest",
+                    Level::Error,
+                    format!("{shown}: {}", e.message),
+                    e.help,
+                ))
+            })?;
+            (shown, loaded)
+        }
+        None => {
+            let loaded = telemetry_manifest::load_path(Path::new(spec)).map_err(|e| {
+                fatal(Diagnostic::other(
+                    "invalid-manifest",
+                    Level::Error,
+                    e.message,
+                    e.help,
+                ))
+            })?;
+            (spec.replace('\\', "/"), loaded)
+        }
+    };
+    let text: Arc<str> = Arc::from(loaded.source);
+    let manifest = match loaded.manifest {
+        Ok(manifest) => manifest,
+        Err(e) => {
+            let mut diagnostic =
+                Diagnostic::other("invalid-manifest", Level::Error, e.message, e.help);
+            diagnostic.manifest = e
+                .span
+                .map(|span| manifest_location(&shown, &text, span, "here"));
+            let mut report = fatal(diagnostic);
+            report.files.insert(shown.clone(), text);
+            report.manifest = Some(shown);
+            return Err(report);
+        }
+    };
+    let (valid, _findings) = telemetry_manifest::validate(&manifest);
+    Ok(Side {
+        label: spec.to_owned(),
+        valid,
+    })
+}
+
+fn fatal(diagnostic: Diagnostic) -> Box<Report> {
+    let mut report = Report {
+        fatal: true,
+        ..Report::default()
+    };
+    report.push(diagnostic);
+    Box::new(report)
+}
+
+/// Reads `manifest` as it was at git revision `rev`: `git show REV:<path>`, the
+/// path relative to the repository's root. Returns the path as shown
+/// (`REV:path`) and the bytes.
+fn git_show(rev: &str, manifest: &Path) -> Result<(String, Vec<u8>), Box<Diagnostic>> {
+    let unknown = |message: String, help: &str| {
+        Box::new(Diagnostic::other(
+            "unknown-revision",
+            Level::Error,
+            message,
+            help,
+        ))
+    };
+    if rev.is_empty() || rev.starts_with('-') || rev.contains(':') {
+        return Err(unknown(
+            format!("`git:{rev}` does not name a git revision"),
+            "write `git:` followed by a tag, branch or commit, such as `git:v1.2.0` or `git:HEAD~1`",
+        ));
+    }
+    let dir = match manifest.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = manifest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "telemetry.yaml".to_owned());
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("LC_ALL", "C")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .output()
+    };
+    let first_line = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("no output")
+            .trim_start_matches("fatal: ")
+            .trim_end_matches('.')
+            .to_owned()
+    };
+    let prefix = match git(&["rev-parse", "--show-prefix"]) {
+        Err(e) => {
+            return Err(Box::new(Diagnostic::other(
+                "no-git",
+                Level::Error,
+                format!("cannot run `git` to read the manifest at `{rev}`: {e}"),
+                "install git, or give the old manifest as a file (`git show REV:telemetry.yaml > old.yaml`)",
+            )));
+        }
+        Ok(output) if !output.status.success() => {
+            return Err(unknown(
+                format!(
+                    "`{}` is not in a git repository, so `git:{rev}` cannot be read: {}",
+                    dir.display(),
+                    first_line(&output.stderr)
+                ),
+                "run in a clone of the repository, or give the old manifest as a file",
+            ));
+        }
+        Ok(output) => String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+    };
+    let path = format!("{prefix}{name}");
+    let shown = format!("{rev}:{path}");
+    match git(&["show", &shown]) {
+        Err(e) => Err(Box::new(Diagnostic::other(
+            "no-git",
+            Level::Error,
+            format!("cannot run `git` to read `{shown}`: {e}"),
+            "install git, or give the old manifest as a file",
+        ))),
+        Ok(output) if !output.status.success() => Err(unknown(
+            format!(
+                "cannot read the manifest `{path}` at git revision `{rev}`: {}",
+                first_line(&output.stderr)
+            ),
+            "check that the revision exists (`git tag`, `git log`; in CI, fetch tags and history with `fetch-depth: 0`) and that the manifest was at this path then",
+        )),
+        Ok(output) => Ok((shown, output.stdout)),
+    }
+}
+
+/// A change of one property: its key, the old and the new value (`null` when
+/// absent).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    /// What changed: `category`, `values`, `purpose`, `consent`, ...
+    pub key: &'static str,
+    /// The old value.
+    pub old: Value,
+    /// The new value.
+    pub new: Value,
+}
+
+/// A data category raised: a field whose category went up, or a new field of an
+/// event in a category above every field the event had.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Raise {
+    /// The event.
+    pub event: String,
+    /// The field.
+    pub field: String,
+    /// `raised` (the field's category went up) or `new_field` (a new field above
+    /// the event's highest category).
+    pub kind: &'static str,
+    /// The field's old category, or, for a new field, the highest category among
+    /// the event's old fields (`null` when it had none).
+    pub old: Option<&'static str>,
+    /// The new category.
+    pub new: &'static str,
+}
+
+/// The changes of one field present on both sides.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// The field.
+    pub field: String,
+    /// What changed, in the order `type`, `values`, `buckets`, `max`, `category`,
+    /// `description`, `group`, `waivers`.
+    pub changes: Vec<Change>,
+}
+
+/// A change of retention: of one event (its effective retention), or of the
+/// project's default when `event` is `None`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RetentionChange {
+    /// The event, or `None` for the project's default.
+    pub event: Option<String>,
+    /// The old retention in days.
+    pub old_days: u32,
+    /// The new retention in days.
+    pub new_days: u32,
+    /// Whether the old retention was the project's default.
+    pub old_is_default: bool,
+    /// Whether the new retention is the project's default.
+    pub new_is_default: bool,
+}
+
+/// A change of an event's expiry: a date, `never`, or `null` when not stated.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExpiryChange {
+    /// The event.
+    pub event: String,
+    /// The old expiry.
+    pub old: Option<String>,
+    /// The new expiry.
+    pub new: Option<String>,
+}
+
+/// The changelog between two manifests.
+pub struct Changelog<'a> {
+    /// The old side.
+    pub old: &'a Side,
+    /// The new side.
+    pub new: &'a Side,
+    /// Data categories raised, by event then field.
+    pub raised: Vec<Raise>,
+    /// Project changes: `name`, `contact`, `consent`, `context`, `opt_out`,
+    /// `data_dictionary`.
+    pub project: Vec<Change>,
+    /// Policy changes: `max_retention_days`, `allowed_categories`,
+    /// `max_combinations`, `required_metadata`, `max_expiry_days`,
+    /// `allow_never_expires`, `max_events`, `policy_file` (the name of a shared
+    /// policy file; its contents are not read).
+    pub policy: Vec<Change>,
+    /// Events only in the new manifest, by name.
+    pub added: Vec<&'a EventDef>,
+    /// Events only in the old manifest, by name.
+    pub removed: Vec<&'a EventDef>,
+    /// Events on both sides that changed, by name.
+    pub changed: Vec<EventChange<'a>>,
+    /// Retention changes: the project's default first, then events by name.
+    pub retention: Vec<RetentionChange>,
+    /// Expiry changes, by event.
+    pub expiry: Vec<ExpiryChange>,
+}
+
+/// The changes of one event present on both sides (retention and expiry apart).
+pub struct EventChange<'a> {
+    /// The event's name.
+    pub event: &'a str,
+    /// Changes of the event itself: `description`, `purpose`, `owner`, `since`,
+    /// `groups`, `waivers`.
+    pub changes: Vec<Change>,
+    /// Fields only in the new version, by name, with their group.
+    pub fields_added: Vec<(Option<&'a GroupDef>, &'a FieldDef)>,
+    /// Fields only in the old version, by name, with their group.
+    pub fields_removed: Vec<(Option<&'a GroupDef>, &'a FieldDef)>,
+    /// Fields on both sides that changed, by name.
+    pub fields_changed: Vec<FieldChange>,
+}
+
+impl Changelog<'_> {
+    /// Whether the two manifests declare the same telemetry.
+    pub fn is_empty(&self) -> bool {
+        self.raised.is_empty()
+            && self.project.is_empty()
+            && self.policy.is_empty()
+            && self.added.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+            && self.retention.is_empty()
+            && self.expiry.is_empty()
+    }
+}
+
+fn text(t: Option<&telemetry_manifest::Text>) -> Value {
+    t.map_or(Value::Null, |t| Value::from(t.value.as_str()))
+}
+
+fn push_change(changes: &mut Vec<Change>, key: &'static str, old: Value, new: Value) {
+    if old != new {
+        changes.push(Change { key, old, new });
+    }
+}
+
+/// Waivers as `[{"reason", "review", "rule"}]`. Object keys are inserted in sorted
+/// order, so the bytes are the same whether or not serde_json keeps insertion order.
+fn waivers_value(list: &[telemetry_manifest::Waiver]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|w| {
+                let mut object = serde_json::Map::new();
+                object.insert("reason".to_owned(), Value::from(w.reason.value.as_str()));
+                object.insert("review".to_owned(), Value::from(w.review.value.as_str()));
+                object.insert("rule".to_owned(), Value::from(w.rule.id));
+                Value::Object(object)
+            })
+            .collect(),
+    )
+}
+
+fn bucket_bounds(field: &FieldDef) -> Value {
+    let format = match field.ty.value {
+        FieldType::DurationBucket => format_duration_ms,
+        FieldType::SizeBucket => format_size_bytes,
+        _ => return Value::Null,
+    };
+    Value::from(field.bounds.iter().map(|b| format(*b)).collect::<Vec<_>>())
+}
+
+fn highest_category<'a>(fields: impl IntoIterator<Item = &'a FieldDef>) -> Option<Category> {
+    fields.into_iter().map(|f| f.category.value).max()
+}
+
+/// Computes the changelog from `old` to `new`.
+pub fn compute<'a>(old: &'a Side, new: &'a Side) -> Changelog<'a> {
+    let (om, nm) = (&old.valid, &new.valid);
+    let mut log = Changelog {
+        old,
+        new,
+        raised: Vec::new(),
+        project: Vec::new(),
+        policy: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+        changed: Vec::new(),
+        retention: Vec::new(),
+        expiry: Vec::new(),
+    };
+
+    let (op, np) = (&om.project, &nm.project);
+    push_change(
+        &mut log.project,
+        "name",
+        Value::from(op.name.value.as_str()),
+        Value::from(np.name.value.as_str()),
+    );
+    push_change(
+        &mut log.project,
+        "contact",
+        text(op.contact.as_ref()),
+        text(np.contact.as_ref()),
+    );
+    push_change(
+        &mut log.project,
+        "consent",
+        Value::from(op.consent.as_str()),
+        Value::from(np.consent.as_str()),
+    );
+    let context = |p: &telemetry_manifest::ValidProject| {
+        Value::from(p.context.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+    };
+    push_change(&mut log.project, "context", context(op), context(np));
+    let opt_out = |p: &telemetry_manifest::ValidProject| {
+        let mut ways: Vec<(&str, &str)> = p
+            .opt_out
+            .iter()
+            .map(|(kind, how)| (*kind, how.value.as_str()))
+            .collect();
+        ways.sort_unstable();
+        Value::Object(
+            ways.into_iter()
+                .map(|(kind, how)| (kind.to_owned(), Value::from(how)))
+                .collect(),
+        )
+    };
+    push_change(&mut log.project, "opt_out", opt_out(op), opt_out(np));
+    push_change(
+        &mut log.project,
+        "data_dictionary",
+        text(op.data_dictionary.as_ref()),
+        text(np.data_dictionary.as_ref()),
+    );
+
+    let (opol, npol) = (&om.policy, &nm.policy);
+    push_change(
+        &mut log.policy,
+        "max_retention_days",
+        Value::from(opol.max_retention_days),
+        Value::from(npol.max_retention_days),
+    );
+    let categories = |list: &[Category]| {
+        let mut list: Vec<Category> = list.to_vec();
+        list.sort_unstable();
+        list.dedup();
+        Value::from(list.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+    };
+    push_change(
+        &mut log.policy,
+        "allowed_categories",
+        categories(&opol.allowed_categories),
+        categories(&npol.allowed_categories),
+    );
+    push_change(
+        &mut log.policy,
+        "max_combinations",
+        Value::from(opol.max_combinations),
+        Value::from(npol.max_combinations),
+    );
+    let metadata = |p: &telemetry_manifest::ValidPolicy| {
+        Value::from(
+            p.required_metadata
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>(),
+        )
+    };
+    push_change(
+        &mut log.policy,
+        "required_metadata",
+        metadata(opol),
+        metadata(npol),
+    );
+    push_change(
+        &mut log.policy,
+        "max_expiry_days",
+        Value::from(opol.max_expiry_days),
+        Value::from(npol.max_expiry_days),
+    );
+    push_change(
+        &mut log.policy,
+        "allow_never_expires",
+        Value::from(opol.allow_never_expires),
+        Value::from(npol.allow_never_expires),
+    );
+    push_change(
+        &mut log.policy,
+        "max_events",
+        Value::from(opol.max_events),
+        Value::from(npol.max_events),
+    );
+    push_change(
+        &mut log.policy,
+        "policy_file",
+        text(opol.file.as_ref()),
+        text(npol.file.as_ref()),
+    );
+
+    if op.retention_days.value != np.retention_days.value {
+        log.retention.push(RetentionChange {
+            event: None,
+            old_days: op.retention_days.value,
+            new_days: np.retention_days.value,
+            old_is_default: true,
+            new_is_default: true,
+        });
+    }
+
+    let mut names: Vec<&str> = om
+        .events
+        .iter()
+        .chain(&nm.events)
+        .map(|e| e.name.value.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let before = om.events.iter().find(|e| e.name.value == name);
+        let after = nm.events.iter().find(|e| e.name.value == name);
+        match (before, after) {
+            (None, Some(event)) => log.added.push(event),
+            (Some(event), None) => log.removed.push(event),
+            (Some(before), Some(after)) => {
+                compare_event(&mut log, om, nm, before, after);
+            }
+            (None, None) => {}
+        }
+    }
+    log
+}
+
+fn compare_event<'a>(
+    log: &mut Changelog<'a>,
+    om: &'a ValidManifest,
+    nm: &'a ValidManifest,
+    before: &'a EventDef,
+    after: &'a EventDef,
+) {
+    let name = after.name.value.as_str();
+    let mut changes = Vec::new();
+    push_change(
+        &mut changes,
+        "description",
+        text(before.description.as_ref()),
+        text(after.description.as_ref()),
+    );
+    push_change(
+        &mut changes,
+        "purpose",
+        text(before.purpose.as_ref()),
+        text(after.purpose.as_ref()),
+    );
+    push_change(
+        &mut changes,
+        "owner",
+        text(before.owner.as_ref()),
+        text(after.owner.as_ref()),
+    );
+    push_change(
+        &mut changes,
+        "since",
+        text(before.since.as_ref()),
+        text(after.since.as_ref()),
+    );
+    let groups = |e: &EventDef| {
+        Value::from(
+            e.groups
+                .iter()
+                .map(|g| g.value.as_str())
+                .collect::<Vec<_>>(),
+        )
+    };
+    push_change(&mut changes, "groups", groups(before), groups(after));
+    push_change(
+        &mut changes,
+        "waivers",
+        waivers_value(&before.waivers),
+        waivers_value(&after.waivers),
+    );
+
+    let old_fields = doc_json::sorted_fields(om, before);
+    let new_fields = doc_json::sorted_fields(nm, after);
+    let old_highest = highest_category(old_fields.iter().map(|(_, f)| *f));
+    let mut fields_added = Vec::new();
+    let mut fields_removed = Vec::new();
+    let mut fields_changed = Vec::new();
+    let mut field_names: Vec<&str> = old_fields
+        .iter()
+        .chain(&new_fields)
+        .map(|(_, f)| f.name.value.as_str())
+        .collect();
+    field_names.sort_unstable();
+    field_names.dedup();
+    for field_name in field_names {
+        let old_field = old_fields.iter().find(|(_, f)| f.name.value == field_name);
+        let new_field = new_fields.iter().find(|(_, f)| f.name.value == field_name);
+        match (old_field, new_field) {
+            (None, Some(&(group, field))) => {
+                let category = field.category.value;
+                if old_highest.is_none_or(|highest| category > highest)
+                    && (old_highest.is_some() || category > Category::Technical)
+                {
+                    log.raised.push(Raise {
+                        event: name.to_owned(),
+                        field: field_name.to_owned(),
+                        kind: "new_field",
+                        old: old_highest.map(Category::as_str),
+                        new: category.as_str(),
+                    });
+                }
+                fields_added.push((group, field));
+            }
+            (Some(&(group, field)), None) => fields_removed.push((group, field)),
+            (Some(&(old_group, old)), Some(&(new_group, new))) => {
+                if new.category.value > old.category.value {
+                    log.raised.push(Raise {
+                        event: name.to_owned(),
+                        field: field_name.to_owned(),
+                        kind: "raised",
+                        old: Some(old.category.value.as_str()),
+                        new: new.category.value.as_str(),
+                    });
+                }
+                let changes = compare_field(old_group, old, new_group, new);
+                if !changes.is_empty() {
+                    fields_changed.push(FieldChange {
+                        field: field_name.to_owned(),
+                        changes,
+                    });
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    let (old_days, new_days) = (
+        doc_json::effective_retention(om, before),
+        doc_json::effective_retention(nm, after),
+    );
+    if old_days != new_days {
+        log.retention.push(RetentionChange {
+            event: Some(name.to_owned()),
+            old_days,
+            new_days,
+            old_is_default: before.retention_days.is_none(),
+            new_is_default: after.retention_days.is_none(),
+        });
+    }
+    let expiry = |e: &EventDef| e.expires.as_ref().map(|x| doc_json::expiry_text(x.value));
+    if expiry(before) != expiry(after) {
+        log.expiry.push(ExpiryChange {
+            event: name.to_owned(),
+            old: expiry(before),
+            new: expiry(after),
+        });
+    }
+
+    if !changes.is_empty()
+        || !fields_added.is_empty()
+        || !fields_removed.is_empty()
+        || !fields_changed.is_empty()
+    {
+        log.changed.push(EventChange {
+            event: name,
+            changes,
+            fields_added,
+            fields_removed,
+            fields_changed,
+        });
+    }
+}
+
+fn compare_field(
+    old_group: Option<&GroupDef>,
+    old: &FieldDef,
+    new_group: Option<&GroupDef>,
+    new: &FieldDef,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    push_change(
+        &mut changes,
+        "type",
+        Value::from(old.ty.value.as_str()),
+        Value::from(new.ty.value.as_str()),
+    );
+    let values = |f: &FieldDef| match f.ty.value {
+        FieldType::Enum => Value::from(
+            f.values
+                .iter()
+                .map(|v| v.value.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        _ => Value::Null,
+    };
+    push_change(&mut changes, "values", values(old), values(new));
+    push_change(
+        &mut changes,
+        "buckets",
+        bucket_bounds(old),
+        bucket_bounds(new),
+    );
+    let max = |f: &FieldDef| match f.ty.value {
+        FieldType::Count => f.max.map_or(Value::Null, Value::from),
+        _ => Value::Null,
+    };
+    push_change(&mut changes, "max", max(old), max(new));
+    push_change(
+        &mut changes,
+        "category",
+        Value::from(old.category.value.as_str()),
+        Value::from(new.category.value.as_str()),
+    );
+    push_change(
+        &mut changes,
+        "description",
+        text(old.description.as_ref()),
+        text(new.description.as_ref()),
+    );
+    let group =
+        |g: Option<&GroupDef>| g.map_or(Value::Null, |g| Value::from(g.name.value.as_str()));
+    push_change(&mut changes, "group", group(old_group), group(new_group));
+    push_change(
+        &mut changes,
+        "waivers",
+        waivers_value(&old.waivers),
+        waivers_value(&new.waivers),
+    );
+    changes
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+/// The version of the changelog document's shape.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonChangelog<'a> {
+    version: u32,
+    old: JsonSide<'a>,
+    new: JsonSide<'a>,
+    changed: bool,
+    categories_raised: &'a [Raise],
+    project: &'a [Change],
+    policy: &'a [Change],
+    events_added: Vec<doc_json::Event<'a>>,
+    events_removed: Vec<doc_json::Event<'a>>,
+    events_changed: Vec<JsonEventChange<'a>>,
+    retention: &'a [RetentionChange],
+    expiry: &'a [ExpiryChange],
+}
+
+#[derive(Serialize)]
+struct JsonSide<'a> {
+    source: &'a str,
+    project: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEventChange<'a> {
+    event: &'a str,
+    changes: &'a [Change],
+    fields_added: Vec<doc_json::Field<'a>>,
+    fields_removed: Vec<doc_json::Field<'a>>,
+    fields_changed: &'a [FieldChange],
+}
+
+/// Renders the changelog as the JSON document of `docs/json-output.md`,
+/// pretty-printed with a final newline.
+pub fn render_json(log: &Changelog<'_>) -> String {
+    fn side(s: &Side) -> JsonSide<'_> {
+        JsonSide {
+            source: &s.label,
+            project: &s.valid.project.name.value,
+        }
+    }
+    let (om, nm) = (&log.old.valid, &log.new.valid);
+    let document = JsonChangelog {
+        version: JSON_VERSION,
+        old: side(log.old),
+        new: side(log.new),
+        changed: !log.is_empty(),
+        categories_raised: &log.raised,
+        project: &log.project,
+        policy: &log.policy,
+        events_added: log
+            .added
+            .iter()
+            .map(|e| doc_json::event_entry(nm, e))
+            .collect(),
+        events_removed: log
+            .removed
+            .iter()
+            .map(|e| doc_json::event_entry(om, e))
+            .collect(),
+        events_changed: log
+            .changed
+            .iter()
+            .map(|c| JsonEventChange {
+                event: c.event,
+                changes: &c.changes,
+                fields_added: c
+                    .fields_added
+                    .iter()
+                    .map(|(g, f)| doc_json::field_entry(*g, f))
+                    .collect(),
+                fields_removed: c
+                    .fields_removed
+                    .iter()
+                    .map(|(g, f)| doc_json::field_entry(*g, f))
+                    .collect(),
+                fields_changed: &c.fields_changed,
+            })
+            .collect(),
+        retention: &log.retention,
+        expiry: &log.expiry,
+    };
+    doc_json::to_pretty(&document)
+}
+
+// ---------------------------------------------------------------------------
+// Markdown
+
+/// Text made safe for one Markdown line: whitespace runs become one space, `<` is
+/// escaped.
+fn inline(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('<', "&lt;")
+}
+
+/// A value as inline code, with a fence long enough for backticks inside.
+fn code(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+fn days(n: u32) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// A scalar value for a Markdown line: text quoted, `not stated` for null.
+fn quoted(value: &Value) -> String {
+    match value {
+        Value::Null => "not stated".to_owned(),
+        Value::String(s) => format!("“{}”", inline(s)),
+        other => other.to_string(),
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `added `a`, `b`; removed `c``, for lists whose order does not matter.
+fn list_delta(old: &Value, new: &Value) -> String {
+    let (old, new) = (strings(old), strings(new));
+    let added: Vec<String> = new
+        .iter()
+        .filter(|v| !old.contains(v))
+        .map(|v| code(v))
+        .collect();
+    let removed: Vec<String> = old
+        .iter()
+        .filter(|v| !new.contains(v))
+        .map(|v| code(v))
+        .collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("added {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("removed {}", removed.join(", ")));
+    }
+    if parts.is_empty() {
+        parts.push("reordered".to_owned());
+    }
+    parts.join("; ")
+}
+
+fn code_list(value: &Value) -> String {
+    let items = strings(value);
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        code(&items.join(", "))
+    }
+}
+
+fn waiver_lines(old: &Value, new: &Value) -> Vec<String> {
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let (old, new) = (list(old), list(new));
+    let describe = |w: &Value| {
+        let rule = w["rule"].as_str().unwrap_or("?");
+        let reason = w["reason"].as_str().map(inline).unwrap_or_default();
+        match w["review"].as_str() {
+            Some(review) => format!("{rule} (“{reason}”, reviewed in {})", inline(review)),
+            None => format!("{rule} (“{reason}”)"),
+        }
+    };
+    let mut lines = Vec::new();
+    for w in new.iter().filter(|w| !old.contains(w)) {
+        lines.push(format!("waiver added: {}", describe(w)));
+    }
+    for w in old.iter().filter(|w| !new.contains(w)) {
+        lines.push(format!("waiver removed: {}", describe(w)));
+    }
+    lines
+}
+
+/// One change as Markdown, without the leading dash.
+fn change_text(change: &Change) -> Vec<String> {
+    let (old, new) = (&change.old, &change.new);
+    let arrow = |a: String, b: String| vec![format!("{}: {a} → {b}", change.key)];
+    match change.key {
+        "type" | "category" | "consent" => arrow(
+            code(old.as_str().unwrap_or("none")),
+            code(new.as_str().unwrap_or("none")),
+        ),
+        "values" => vec![format!("values: {}", list_delta(old, new))],
+        "context" => vec![format!("context: {}", list_delta(old, new))],
+        "groups" => vec![format!("groups: {}", list_delta(old, new))],
+        "allowed_categories" => vec![format!("allowed categories: {}", list_delta(old, new))],
+        "required_metadata" => vec![format!("required metadata: {}", list_delta(old, new))],
+        "buckets" => arrow(code_list(old), code_list(new)),
+        "max" => arrow(
+            old.as_u64()
+                .map_or_else(|| "none".to_owned(), |n| n.to_string()),
+            new.as_u64()
+                .map_or_else(|| "none".to_owned(), |n| n.to_string()),
+        ),
+        "group" => arrow(
+            old.as_str().map_or_else(|| "none".to_owned(), code),
+            new.as_str().map_or_else(|| "none".to_owned(), code),
+        ),
+        "waivers" => waiver_lines(old, new),
+        "opt_out" => {
+            let map = |v: &Value| v.as_object().cloned().unwrap_or_default();
+            let (old, new) = (map(old), map(new));
+            let mut kinds: Vec<&String> = old.keys().chain(new.keys()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let how = |v: &Value| code(v.as_str().unwrap_or_default());
+            let way = |kind: &str| match kind {
+                "env" => "environment variable ",
+                "flag" => "flag ",
+                "command" => "command ",
+                "config" => "configuration ",
+                _ => "",
+            };
+            kinds
+                .into_iter()
+                .filter_map(|kind| {
+                    let way = way(kind);
+                    match (old.get(kind), new.get(kind)) {
+                        (None, Some(n)) => Some(format!("opt-out added: {way}{}", how(n))),
+                        (Some(o), None) => Some(format!("opt-out removed: {way}{}", how(o))),
+                        (Some(o), Some(n)) if o != n => {
+                            Some(format!("opt-out changed: {way}{} → {}", how(o), how(n)))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect()
+        }
+        "max_retention_days"
+        | "max_expiry_days"
+        | "max_events"
+        | "max_combinations"
+        | "allow_never_expires" => arrow(old.to_string(), new.to_string()),
+        _ => arrow(quoted(old), quoted(new)),
+    }
+}
+
+fn field_summary(group: Option<&GroupDef>, field: &FieldDef) -> String {
+    let shape = match (field.ty.value, field.max) {
+        (FieldType::Enum, _) => format!(
+            "enum of {}",
+            field
+                .values
+                .iter()
+                .map(|v| code(&v.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (FieldType::Count, Some(max)) => format!("count up to {max}"),
+        (ty, _) => ty.to_string(),
+    };
+    let mut out = format!("`{}` ({shape}; {}", field.name.value, field.category.value);
+    if let Some(group) = group {
+        let _ = write!(out, ", from group `{}`", group.name.value);
+    }
+    out.push(')');
+    if let Some(description) = &field.description {
+        let _ = write!(out, ": {}", inline(&description.value));
+    }
+    out
+}
+
+fn expiry_words(expiry: Option<&str>) -> String {
+    match expiry {
+        None => "not stated".to_owned(),
+        Some("never") => "no end date".to_owned(),
+        Some(date) => date.to_owned(),
+    }
+}
+
+/// Renders the changelog as Markdown for release notes.
+pub fn render_markdown(log: &Changelog<'_>) -> String {
+    let nm = &log.new.valid;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Telemetry changes in {}\n",
+        inline(&nm.project.name.value)
+    );
+    let _ = writeln!(
+        out,
+        "From {} to {}.\n",
+        code(&log.old.label),
+        code(&log.new.label)
+    );
+    if log.is_empty() {
+        out.push_str("No changes: both manifests declare the same telemetry.\n");
+        return out;
+    }
+
+    if !log.raised.is_empty() {
+        out.push_str("## Data categories raised\n\n");
+        out.push_str("These fields now carry more sensitive data than before. Users who agreed to the earlier data dictionary may need to be asked again.\n\n");
+        for raise in &log.raised {
+            let line = match (raise.kind, raise.old) {
+                ("new_field", Some(old)) => format!(
+                    "- `{}.{}` (new field): `{}`, above the event's `{old}`",
+                    raise.event, raise.field, raise.new
+                ),
+                ("new_field", None) => format!(
+                    "- `{}.{}` (new field): `{}`; the event had no fields",
+                    raise.event, raise.field, raise.new
+                ),
+                (_, old) => format!(
+                    "- `{}.{}`: `{}` → `{}`",
+                    raise.event,
+                    raise.field,
+                    old.unwrap_or("none"),
+                    raise.new
+                ),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+
+    for (title, changes) in [("Project", &log.project), ("Policy", &log.policy)] {
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {title}\n");
+        for change in changes {
+            for line in change_text(change) {
+                let _ = writeln!(out, "- {line}");
+            }
+        }
+        out.push('\n');
+    }
+
+    if !log.added.is_empty() {
+        out.push_str("## Events added\n\n");
+        for event in &log.added {
+            let _ = writeln!(out, "### `{}`\n", event.name.value);
+            if let Some(description) = &event.description {
+                let _ = writeln!(out, "{}\n", inline(&description.value));
+            }
+            let meta = |t: &Option<telemetry_manifest::Text>| {
+                t.as_ref()
+                    .map_or_else(|| "not stated".to_owned(), |t| inline(&t.value))
+            };
+            let _ = writeln!(out, "- Purpose: {}", meta(&event.purpose));
+            let _ = writeln!(out, "- Owner: {}", meta(&event.owner));
+            let _ = writeln!(
+                out,
+                "- Kept for: {}{}",
+                days(doc_json::effective_retention(nm, event)),
+                if event.retention_days.is_none() {
+                    " (the project's default)"
+                } else {
+                    ""
+                }
+            );
+            let expiry = event
+                .expires
+                .as_ref()
+                .map(|e| doc_json::expiry_text(e.value));
+            let _ = writeln!(
+                out,
+                "- Collected until: {}",
+                expiry_words(expiry.as_deref())
+            );
+            let fields = doc_json::sorted_fields(nm, event);
+            if fields.is_empty() {
+                out.push_str("- Fields: none; only the fact that it happened is sent\n");
+            } else {
+                out.push_str("- Fields:\n");
+                for (group, field) in fields {
+                    let _ = writeln!(out, "  - {}", field_summary(group, field));
+                }
+            }
+            out.push('\n');
+        }
+    }
+
+    if !log.removed.is_empty() {
+        out.push_str("## Events removed\n\n");
+        for event in &log.removed {
+            match &event.description {
+                Some(d) => {
+                    let _ = writeln!(out, "- `{}`: {}", event.name.value, inline(&d.value));
+                }
+                None => {
+                    let _ = writeln!(out, "- `{}`", event.name.value);
+                }
+            }
+        }
+        out.push('\n');
+    }
+
+    if !log.changed.is_empty() {
+        out.push_str("## Events changed\n\n");
+        for change in &log.changed {
+            let _ = writeln!(out, "### `{}`\n", change.event);
+            for (group, field) in &change.fields_added {
+                let _ = writeln!(out, "- field added: {}", field_summary(*group, field));
+            }
+            for (group, field) in &change.fields_removed {
+                let _ = writeln!(out, "- field removed: {}", field_summary(*group, field));
+            }
+            for field in &change.fields_changed {
+                let parts: Vec<String> = field.changes.iter().flat_map(change_text).collect();
+                if let [part] = parts.as_slice() {
+                    let _ = writeln!(out, "- field `{}`: {part}", field.field);
+                } else {
+                    let _ = writeln!(out, "- field `{}`:", field.field);
+                    for part in parts {
+                        let _ = writeln!(out, "  - {part}");
+                    }
+                }
+            }
+            for c in &change.changes {
+                for line in change_text(c) {
+                    let _ = writeln!(out, "- {line}");
+                }
+            }
+            out.push('\n');
+        }
+    }
+
+    if !log.retention.is_empty() || !log.expiry.is_empty() {
+        out.push_str("## Retention and expiry\n\n");
+        for r in &log.retention {
+            let tag = |is_default: bool| {
+                if is_default {
+                    " (the project's default)"
+                } else {
+                    ""
+                }
+            };
+            match &r.event {
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "- the project's default retention: {} → {}",
+                        days(r.old_days),
+                        days(r.new_days)
+                    );
+                }
+                Some(event) => {
+                    let _ = writeln!(
+                        out,
+                        "- `{event}`: kept for {}{} → {}{}",
+                        days(r.old_days),
+                        tag(r.old_is_default),
+                        days(r.new_days),
+                        tag(r.new_is_default)
+                    );
+                }
+            }
+        }
+        for e in &log.expiry {
+            let _ = writeln!(
+                out,
+                "- `{}`: collected until {} → {}",
+                e.event,
+                expiry_words(e.old.as_deref()),
+                expiry_words(e.new.as_deref())
+            );
+        }
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(label: &str, yaml: &str) -> Side {
+        let manifest = telemetry_manifest::parse_str(yaml).unwrap();
+        let (valid, _) = telemetry_manifest::validate(&manifest);
+        Side {
+            label: label.to_owned(),
+            valid,
+        }
+    }
+
+    const BASE: &str = "version: 1\nproject:\n  name: acme\n  retention_days: 90\nevents:\n  ping:\n    fields:\n      ok: { type: bool, category: technical }\n";
+
+    #[test]
+    fn identical_manifests_have_no_changes() {
+        let (a, b) = (side("a", BASE), side("b", BASE));
+        let log = compute(&a, &b);
+        assert!(log.is_empty());
+        assert!(render_markdown(&log).contains("No changes"));
+    }
+
+    #[test]
+    fn a_new_technical_field_is_not_a_raise_but_a_new_interaction_field_is() {
+        let a = side("a", BASE);
+        let b = side(
+            "b",
+            &format!("{BASE}      n: {{ type: count, category: technical }}\n"),
+        );
+        assert!(compute(&a, &b).raised.is_empty());
+        let c = side(
+            "c",
+            &format!("{BASE}      n: {{ type: count, category: interaction }}\n"),
+        );
+        let log = compute(&a, &c);
+        assert_eq!(log.raised.len(), 1);
+        assert_eq!(log.raised[0].kind, "new_field");
+        assert_eq!(log.raised[0].old, Some("technical"));
+    }
+
+    #[test]
+    fn a_lowered_category_is_a_change_but_not_a_raise() {
+        let a = side("a", &BASE.replace("technical", "interaction"));
+        let b = side("b", BASE);
+        let log = compute(&a, &b);
+        assert!(log.raised.is_empty());
+        assert_eq!(log.changed[0].fields_changed[0].changes[0].key, "category");
+    }
+
+    #[test]
+    fn fields_of_embedded_groups_are_compared_like_own_fields() {
+        let own = side(
+            "own",
+            "version: 1\nproject: { name: acme, retention_days: 90 }\nevents:\n  ping:\n    fields:\n      ok: { type: bool, category: technical }\n      os: { type: os_family, category: technical }\n",
+        );
+        let grouped = side(
+            "grouped",
+            "version: 1\nproject: { name: acme, retention_days: 90 }\ngroups:\n  platform:\n    description: The platform.\n    fields:\n      os: { type: os_family, category: technical }\n      arch: { type: arch, category: interaction }\nevents:\n  ping:\n    groups: [platform]\n    fields:\n      ok: { type: bool, category: technical }\n",
+        );
+        let log = compute(&own, &grouped);
+        let ping = &log.changed[0];
+        assert_eq!(ping.fields_added.len(), 1);
+        assert_eq!(ping.fields_added[0].1.name.value, "arch");
+        assert_eq!(
+            ping.fields_added[0].0.map(|g| g.name.value.as_str()),
+            Some("platform")
+        );
+        assert_eq!(ping.fields_changed[0].field, "os");
+        assert_eq!(ping.fields_changed[0].changes[0].key, "group");
+        assert_eq!(ping.changes[0].key, "groups");
+        // A field brought in by a group counts like an own field for raises.
+        assert_eq!(log.raised.len(), 1);
+        assert_eq!(log.raised[0].field, "arch");
+        let markdown = render_markdown(&log);
+        assert!(
+            markdown.contains("- field added: `arch` (arch; interaction, from group `platform`)"),
+            "{markdown}"
+        );
+    }
+
+    #[test]
+    fn policy_changes_are_listed() {
+        let a = side("a", BASE);
+        let b = side(
+            "b",
+            &BASE.replace(
+                "events:",
+                "policy:\n  max_retention_days: 30\n  allowed_categories: [technical]\nevents:",
+            ),
+        );
+        let log = compute(&a, &b);
+        let keys: Vec<&str> = log.policy.iter().map(|c| c.key).collect();
+        assert_eq!(keys, ["max_retention_days", "allowed_categories"]);
+        let markdown = render_markdown(&log);
+        assert!(markdown.contains("## Policy\n\n- max_retention_days: 365 → 30\n- allowed categories: removed `interaction`\n"), "{markdown}");
+    }
+
+    #[test]
+    fn bad_revisions_are_refused_before_git_runs() {
+        for rev in ["", "-p", "a:b"] {
+            let error = git_show(rev, Path::new("telemetry.yaml")).unwrap_err();
+            assert_eq!(error.name, "unknown-revision");
+        }
+    }
+}
