@@ -1,9 +1,15 @@
 //! The [`TelemetryEvent`] trait: an event's name, its fields' metadata, and the
-//! payload built from them.
+//! payload built from them; and the [`TelemetryGroup`] trait: a set of fields
+//! declared once and embedded in several events.
 //!
-//! `#[telemetry_event]` implements it from the manifest; the payload is built only
-//! through [`TelemetryValue::to_payload`](crate::TelemetryValue::to_payload), so what
-//! is sent is exactly what the data dictionary describes.
+//! `#[telemetry_event]` and `#[telemetry_group]` implement them from the manifest;
+//! the payload is built only through
+//! [`TelemetryValue::to_payload`](crate::TelemetryValue::to_payload), so what is
+//! sent is exactly what the data dictionary describes.
+//!
+//! An embedded group adds no level to the payload: its fields appear under
+//! `"fields"` beside the event's own, and the event's
+//! [`FIELDS`](TelemetryEvent::FIELDS) lists them too.
 
 use crate::value::{FieldMeta, PayloadValue};
 
@@ -14,11 +20,16 @@ use crate::value::{FieldMeta, PayloadValue};
 pub trait TelemetryEvent {
     /// The event's name in the manifest (snake_case).
     const NAME: &'static str;
-    /// The metadata of every field, in the struct's order.
+    /// The metadata of every field the event sends: its own fields in the struct's
+    /// order, then the fields of each embedded [`TelemetryGroup`], in the order of
+    /// the event's `groups:` list in the manifest and each group's
+    /// [`FIELDS`](TelemetryGroup::FIELDS) order.
     const FIELDS: &'static [FieldMeta];
 
     /// Calls `visit` once per field, in [`FIELDS`](Self::FIELDS) order, with the
-    /// field's metadata and its value as sent.
+    /// field's metadata and its value as sent. The fields of an embedded group are
+    /// visited through [`TelemetryGroup::visit_fields`], with the group's metadata
+    /// (equal to the event's entry for that field).
     fn visit_fields(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue));
 
     /// The event as sent: `{"event": NAME, "fields": {name: value, ...}}`.
@@ -46,4 +57,34 @@ pub trait TelemetryEvent {
     fn payload_json(&self) -> String {
         self.payload().to_string()
     }
+}
+
+/// A field group: fields declared once, under `groups:` in the manifest, and
+/// embedded in several events, such as the platform a program runs on.
+///
+/// Implemented by `#[telemetry_group]`, which takes the name and the field metadata
+/// from the manifest and checks the struct against it at compile time, with the
+/// same checks as an event's fields. An event that lists the group under its
+/// `groups:` holds the group's struct as a field named after the group:
+///
+/// ```ignore
+/// #[telemetry_group]                 // group `platform`
+/// struct Platform { os: OsFamily, arch: Arch }
+///
+/// #[telemetry_event]                 // lists `groups: [platform]`
+/// struct CommandStarted { command: Command, platform: Platform }
+/// ```
+///
+/// The event's payload stays flat: `{"event": "command_started", "fields":
+/// {"arch": ..., "command": ..., "os": ...}}`.
+pub trait TelemetryGroup {
+    /// The group's name in the manifest (snake_case); the name of the field that
+    /// embeds it in an event.
+    const NAME: &'static str;
+    /// The metadata of every field of the group, in the manifest's order.
+    const FIELDS: &'static [FieldMeta];
+
+    /// Calls `visit` once per field, in [`FIELDS`](Self::FIELDS) order, with the
+    /// field's metadata and its value as sent.
+    fn visit_fields(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue));
 }

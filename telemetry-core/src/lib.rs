@@ -108,30 +108,74 @@
 //! );
 //! ```
 //!
+//! # The runtime
+//!
+//! [`runtime`] decides whether telemetry is on (the program's flag,
+//! `<NAME>_TELEMETRY`, `DO_NOT_TRACK`, the persisted choice, the manifest's
+//! default), shows the first-run notice and the status line, prints every record in
+//! debug mode, and hands records to sinks: a JSON Lines spool file and, with the
+//! `http` feature, an HTTP collector. `manifest_project!()` reads what it needs from
+//! the manifest.
+//!
 //! # Features
 //!
-//! - `macros` (default): re-exports `#[telemetry_event]` and
-//!   `#[derive(TelemetryValue)]` from `telemetry-macros`.
+//! - `macros` (default): re-exports `#[telemetry_event]`, `#[telemetry_group]`,
+//!   `#[derive(TelemetryValue)]` and `manifest_project!()` from `telemetry-macros`.
+//! - `http`: the HTTP sink (`runtime::TelemetryBuilder::http`), with `ureq` and
+//!   rustls.
 
 #![deny(missing_docs)]
 
 mod event;
+pub mod runtime;
 mod types;
 mod value;
 
-pub use event::TelemetryEvent;
+pub use event::{TelemetryEvent, TelemetryGroup};
 pub use types::{Arch, DurationBucket, OsFamily, SizeBucket, Version};
 pub use value::{Category, FieldMeta, PayloadValue, TelemetryValue, ValueKind};
 
 #[cfg(feature = "macros")]
-pub use telemetry_macros::{TelemetryValue, telemetry_event};
+pub use telemetry_macros::{TelemetryValue, manifest_project, telemetry_event, telemetry_group};
 
 /// Support for the code that `#[telemetry_event]` and `#[derive(TelemetryValue)]`
 /// generate; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::{Category, FieldMeta, PayloadValue, TelemetryEvent, TelemetryValue, ValueKind};
+    pub use crate::runtime::{
+        ConsentModel, ContextField, EventInfo, OptOut, OptOutKind, ProjectInfo,
+    };
+    pub use crate::{
+        Category, FieldMeta, PayloadValue, TelemetryEvent, TelemetryGroup, TelemetryValue,
+        ValueKind,
+    };
     pub use serde_json;
+
+    /// The bound `#[telemetry_event]` puts on the type of a field that embeds a
+    /// field group, `F` being a marker type named after the field (and the group),
+    /// so the error names the field at fault.
+    #[diagnostic::on_unimplemented(
+        message = "field `{F}` has type `{Self}`, which is not a telemetry field group",
+        label = "field `{F}` embeds group `{F}`, so its type must be the group's `#[telemetry_group]` struct",
+        note = "the event lists group `{F}` under `groups:` in the manifest; its fields are sent through this field, so the field's type is the struct that carries `#[telemetry_group]` for that group  (TL032 group-embedding-mismatch; cargo telemetry-lint explain TL032)"
+    )]
+    pub trait GroupValue<F> {
+        /// `TelemetryGroup::NAME` of the field's type.
+        const GROUP: &'static str;
+        /// `TelemetryGroup::visit_fields` of the field's value.
+        fn visit_group(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue));
+    }
+
+    impl<T: TelemetryGroup + ?Sized, F> GroupValue<F> for T {
+        const GROUP: &'static str = T::NAME;
+        fn visit_group(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue)) {
+            self.visit_fields(visit);
+        }
+    }
+
+    /// Compile-time assertion that a field's type is a field group, called as
+    /// `assert_group::<FieldTy, marker::field_name>()`.
+    pub const fn assert_group<T: GroupValue<F> + ?Sized, F>() {}
 
     /// The bound `#[telemetry_event]` puts on each field's type, `F` being a marker
     /// type named after the field, so the error names the field at fault.

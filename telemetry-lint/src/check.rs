@@ -8,13 +8,14 @@
 //! is the one the compiler cannot make: resolving a field's opaque type against the
 //! enums of the whole workspace.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use telemetry_manifest::{
-    ByteSpan, CodeTarget, EventStruct, FieldType, Finding, Level, Manifest, StructField, TypeClass,
-    ValidManifest, classify_type, line_column, rules, type_mismatch_help, type_mismatch_message,
-    type_to_string,
+    ByteSpan, CodeTarget, EventStruct, FieldType, Finding, GroupStruct, Level, Manifest, Owner,
+    StructField, TypeClass, ValidManifest, ValidPolicy, classify_type, line_column, rules,
+    type_mismatch_help, type_mismatch_message, type_to_string,
 };
 
 use crate::doc;
@@ -52,6 +53,9 @@ pub struct LoadedManifest {
     pub valid: ValidManifest,
     /// The findings of `validate`.
     pub findings: Vec<Finding>,
+    /// The shared policy file named by `policy_file`, if any: its path as shown
+    /// (relative to the workspace root, through the manifest's folder) and its text.
+    pub policy_file: Option<(String, Arc<str>)>,
 }
 
 /// Finds the workspace and loads its manifest. On failure the report explains why
@@ -75,10 +79,14 @@ pub fn load(
     let path = manifest.map_or_else(|| workspace.root.join("telemetry.yaml"), Path::to_path_buf);
     let shown_path = workspace::shown_path(&workspace.root, &path);
     let loaded = telemetry_manifest::load_path(&path).map_err(|e| {
+        // The loader names the path as given; show it as every other path is shown.
+        let message = e
+            .message
+            .replace(&format!("`{}`", path.display()), &format!("`{shown_path}`"));
         fatal(Diagnostic::other(
             "invalid-manifest",
             Level::Error,
-            e.message,
+            message,
             e.help,
         ))
     })?;
@@ -96,7 +104,16 @@ pub fn load(
             return Err(report);
         }
     };
-    let (valid, findings) = telemetry_manifest::validate(&manifest);
+    let (mut valid, findings) = telemetry_manifest::validate(&manifest);
+    let policy_file = match &manifest.policy_file {
+        None => None,
+        Some(written) => {
+            let (shown, policy_text, policy) =
+                load_policy_file(&path, &shown_path, &text, &manifest, written)?;
+            valid.policy = ValidPolicy::resolve(Some(&policy), Some(written.clone()));
+            Some((shown, policy_text))
+        }
+    };
     Ok(LoadedManifest {
         workspace,
         shown_path,
@@ -104,7 +121,99 @@ pub fn load(
         manifest,
         valid,
         findings,
+        policy_file,
     })
+}
+
+/// A shared policy file: its path as shown, its text and the policy it holds.
+type SharedPolicy = (
+    String,
+    Arc<str>,
+    telemetry_manifest::Located<telemetry_manifest::Policy>,
+);
+
+/// Loads the shared policy file a manifest names in `policy_file`, with the
+/// loader's limits. Returns the file's path as shown, its text and the policy.
+///
+/// The path must be relative (to the manifest's folder) and name a `.yaml` or
+/// `.yml` file: a manifest may come from a pull request, and must not make CI read
+/// and quote an arbitrary file of the machine.
+fn load_policy_file(
+    manifest_path: &Path,
+    manifest_shown: &str,
+    manifest_text: &Arc<str>,
+    manifest: &Manifest,
+    written: &telemetry_manifest::Text,
+) -> Result<SharedPolicy, Box<Report>> {
+    let fail = |message: String, help: &str, inside: Option<(String, Arc<str>, Location)>| {
+        let mut diagnostic = Diagnostic::other("invalid-policy-file", Level::Error, message, help);
+        diagnostic.manifest = Some(manifest_location(
+            manifest_shown,
+            manifest_text,
+            written.span,
+            "the policy file",
+        ));
+        let mut report = Report {
+            fatal: true,
+            ..Report::default()
+        };
+        report
+            .files
+            .insert(manifest_shown.to_owned(), manifest_text.clone());
+        if let Some((shown, text, location)) = inside {
+            report.files.insert(shown, text);
+            diagnostic.source = Some(location);
+        }
+        report.push(diagnostic);
+        Box::new(report)
+    };
+    let value = written.value.trim();
+    if manifest.policy.is_some() {
+        return Err(fail(
+            format!(
+                "the manifest has both a `policy` section and `policy_file: {value}`, so which policy applies is unclear"
+            ),
+            "keep one: move the section's keys into the shared file, or remove `policy_file`; a workspace cannot loosen a shared policy in its own manifest",
+            None,
+        ));
+    }
+    let relative = Path::new(value);
+    let yaml = relative
+        .extension()
+        .is_some_and(|ext| ext == "yaml" || ext == "yml");
+    if value.is_empty() || relative.is_absolute() || relative.has_root() || !yaml {
+        return Err(fail(
+            format!("`policy_file: {value}` is not a relative path to a `.yaml` or `.yml` file"),
+            "name the shared policy relative to the manifest's folder, such as `../shared/telemetry-policy.yaml`",
+            None,
+        ));
+    }
+    let dir = manifest_path.parent().unwrap_or(Path::new("."));
+    let full = dir.join(relative);
+    let shown = match Path::new(manifest_shown).parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            format!("{}/{}", parent.display(), value).replace('\\', "/")
+        }
+        _ => value.replace('\\', "/"),
+    };
+    let loaded =
+        telemetry_manifest::load_policy_path(&full).map_err(|e| fail(e.message, &e.help, None))?;
+    let text: Arc<str> = Arc::from(loaded.source);
+    match loaded.policy {
+        Ok(policy) => Ok((shown, text, policy)),
+        Err(e) => {
+            let inside = e.span.map(|span| {
+                let location = manifest_location(&shown, &text, span, "here");
+                (shown.clone(), text.clone(), location)
+            });
+            let message = e.message.replacen(
+                "invalid policy file",
+                &format!("invalid policy file `{shown}`"),
+                1,
+            );
+            Err(fail(message, &e.help, inside))
+        }
+    }
 }
 
 fn fatal(diagnostic: Diagnostic) -> Box<Report> {
@@ -149,7 +258,10 @@ pub fn run(options: &CheckOptions) -> Report {
         Ok(loaded) => loaded,
         Err(report) => return *report,
     };
-    let mut report = Report::default();
+    let mut report = Report {
+        manifest: Some(loaded.shown_path.clone()),
+        ..Report::default()
+    };
     report
         .files
         .insert(loaded.shown_path.clone(), loaded.text.clone());
@@ -170,16 +282,27 @@ pub fn run(options: &CheckOptions) -> Report {
         .findings
         .iter()
         .any(|f| f.rule == rules::INVALID_FIELD_PARAMETERS);
-    for finding in &loaded.findings {
-        report.push(place(finding));
-    }
     if !shape_findings {
         for diagnostic in schema_diagnostics(&loaded) {
             report.push(diagnostic);
         }
     }
-    for finding in telemetry_manifest::check_policy(&loaded.valid, options.today) {
-        report.push(place(&finding));
+    // Every finding about the manifest is collected first, so that the waivers are
+    // applied to all of them in one place. Findings about the code (TL001 to TL015)
+    // are never waivable, so they need not wait.
+    let mut manifest_findings = loaded.findings.clone();
+    manifest_findings.extend(telemetry_manifest::check_policy(
+        &loaded.valid,
+        options.today,
+    ));
+    manifest_findings.extend(telemetry_manifest::check_privacy(
+        &loaded.valid,
+        options.today,
+    ));
+    manifest_findings.extend(telemetry_manifest::check_waivers(&loaded.manifest));
+    let waived = telemetry_manifest::apply_waivers(&loaded.valid, manifest_findings);
+    for finding in waived.kept.iter().chain(&waived.unused) {
+        report.push(place(finding));
     }
 
     let scan = workspace::scan(&loaded.workspace);
@@ -192,10 +315,21 @@ pub fn run(options: &CheckOptions) -> Report {
         .iter()
         .any(|d| d.rule == Some(rules::STALE_DATA_DICTIONARY));
     report.scope = Some(format!(
-        "{} against {} in {}{}",
+        "{} against {} in {}{}{}",
         loaded.shown_path,
-        plural(scan.structs.len(), "event struct"),
+        match scan.groups.len() {
+            0 => plural(scan.structs.len(), "event struct"),
+            n => format!(
+                "{} and {}",
+                plural(scan.structs.len(), "event struct"),
+                plural(n, "group struct")
+            ),
+        },
         plural(scan.rust_files, "Rust file"),
+        match waived.waived.len() {
+            0 => String::new(),
+            n => format!("; {} waived", plural(n, "finding")),
+        },
         match (doc_checked, doc_stale) {
             (true, false) => format!("; {} is current", doc::FILE_NAME),
             (true, true) => format!("; {} is stale", doc::FILE_NAME),
@@ -294,6 +428,19 @@ fn pointer_span(manifest: &Manifest, pointer: &str) -> Option<ByteSpan> {
             Some(span)
         }
         "policy" => manifest.policy.as_ref().map(|p| p.span),
+        "policy_file" => manifest.policy_file.as_ref().map(|p| p.span),
+        "groups" => {
+            let (key, group) = manifest
+                .groups
+                .0
+                .iter()
+                .find(|(k, _)| Some(k.value.as_str()) == part(1))?;
+            Some(if part(2).is_some() {
+                group.span
+            } else {
+                key.span
+            })
+        }
         "events" => {
             let (key, event) = manifest
                 .events
@@ -360,6 +507,19 @@ fn manifest_label(rule: &telemetry_manifest::Rule) -> &'static str {
         "TL018" => "expired",
         "TL019" => "over the limit",
         "TL020" => "category not allowed",
+        "TL022" => "too many combinations",
+        "TL023" => "named like an identifier",
+        "TL024" => "declared category",
+        "TL025" => "too far ahead",
+        "TL026" => "no end date",
+        "TL027" => "past the limit",
+        "TL028" => "cannot be granted",
+        "TL029" => "matches no finding",
+        "TL030" => "not declared under `groups:`",
+        "TL031" => "the name is taken twice",
+        "TL032" => "the event's declaration",
+        "TL033" => "no struct declares this group",
+        "TL034" => "no event embeds this group",
         _ => "here",
     }
 }
@@ -375,6 +535,8 @@ fn code_label(rule: &telemetry_manifest::Rule) -> &'static str {
         "TL006" | "TL007" | "TL008" | "TL009" | "TL010" | "TL011" => "forbidden type",
         "TL012" => "not a struct with named fields",
         "TL013" => "not a vetted telemetry value type",
+        "TL030" => "not declared in the manifest",
+        "TL032" => "does not embed the group",
         _ => "here",
     }
 }
@@ -386,6 +548,7 @@ fn check_code(
     place: &dyn Fn(&Finding) -> Diagnostic,
 ) {
     let mut used_files = std::collections::BTreeSet::new();
+    let enums = enum_index(scan);
     for problem in &scan.problems {
         let name = match problem.kind {
             ProblemKind::Unreadable => "unreadable-source",
@@ -455,7 +618,7 @@ fn check_code(
             push(&finding, span);
         }
         for (index, field) in item.fields.iter().enumerate() {
-            if let Some((finding, span)) = check_opaque(loaded, scan, item, index) {
+            if let Some((finding, span)) = check_opaque(loaded, &enums, item, index, false) {
                 if let Some((file, _)) = span {
                     used_files.insert(file);
                 }
@@ -471,9 +634,10 @@ fn check_code(
         }
     }
 
+    let sent: HashSet<&str> = scan.structs.iter().map(|s| s.event.as_str()).collect();
     for event in &loaded.valid.events {
         let name = &event.name.value;
-        if scan.structs.iter().any(|s| s.event == *name) {
+        if sent.contains(name.as_str()) {
             continue;
         }
         let ident = heck::AsUpperCamelCase(name).to_string();
@@ -489,10 +653,24 @@ fn check_code(
         report.push(place(&finding));
     }
 
+    check_group_structs(loaded, scan, report, place, &mut used_files);
+
     for file in used_files {
         let file = &scan.files[file];
         report.files.insert(file.path.clone(), file.text.clone());
     }
+}
+
+/// The workspace's `TelemetryValue` enums by name, the first found of each name,
+/// so that a lookup costs the same however many enums the workspace has.
+type EnumIndex<'a> = HashMap<&'a str, &'a workspace::FoundEnum>;
+
+fn enum_index(scan: &Scan) -> EnumIndex<'_> {
+    let mut index = EnumIndex::with_capacity(scan.enums.len());
+    for found in &scan.enums {
+        index.entry(found.ident.as_str()).or_insert(found);
+    }
+    index
 }
 
 fn code_span(item: &FoundStruct, target: CodeTarget) -> SourceSpan {
@@ -504,50 +682,70 @@ fn code_span(item: &FoundStruct, target: CodeTarget) -> SourceSpan {
 }
 
 /// Resolves a field of an opaque type (a name that is not a vetted type) against
-/// the workspace's `TelemetryValue` enums. Returns the finding and, when it points
-/// at an enum rather than at the field, the enum's file and span.
+/// the workspace's `TelemetryValue` enums. `group` says whether `item` is a field
+/// group struct. Returns the finding and, when it points at an enum rather than at
+/// the field, the enum's file and span.
 #[allow(clippy::type_complexity)]
 fn check_opaque(
     loaded: &LoadedManifest,
-    scan: &Scan,
+    enums: &EnumIndex<'_>,
     item: &FoundStruct,
     index: usize,
+    group: bool,
 ) -> Option<(Finding, Option<(usize, SourceSpan)>)> {
     let field = item.fields.get(index)?;
     let TypeClass::Opaque { name, .. } = classify_type(&field.ty) else {
         return None;
     };
-    let found = scan.enums.iter().find(|e| e.ident == name);
-    let event = loaded
-        .valid
-        .events
-        .iter()
-        .find(|e| e.name.value == item.event);
-    let declared = event.and_then(|e| e.field(&field.name));
+    let valid = &loaded.valid;
+    let (owner, known, declared) = if group {
+        let def = valid.group(&item.event);
+        (
+            Owner::Group(&item.event),
+            def.is_some(),
+            def.and_then(|g| g.field(&field.name)),
+        )
+    } else {
+        let event = valid.event(&item.event);
+        // A field named after a group and not declared as the event's own: it
+        // embeds the group (checked by `check_embedding`), or `check_event_struct`
+        // reports that the event does not list the group.
+        if valid.group(&field.name).is_some()
+            && event.is_none_or(|e| e.embeds(&field.name) || e.field(&field.name).is_none())
+        {
+            return None;
+        }
+        (
+            Owner::Event(&item.event),
+            event.is_some(),
+            event.and_then(|e| e.field(&field.name)),
+        )
+    };
+    let found = enums.get(name.as_str()).copied();
     let shown = type_to_string(&field.ty);
-    match (found, event, declared) {
-        (Some(found), Some(event), Some(declared)) if declared.ty.value == FieldType::Enum => {
-            telemetry_manifest::check_enum_variants(event, declared, &found.variants)
+    match (found, known, declared) {
+        (Some(found), true, Some(declared)) if declared.ty.value == FieldType::Enum => {
+            telemetry_manifest::check_enum_variants(owner, declared, &found.variants)
                 .map(|finding| (finding, Some((found.file, found.span))))
         }
-        (Some(_), Some(event), Some(declared)) => Some((
-            Finding::new(
-                rules::FIELD_TYPE_MISMATCH,
-                type_mismatch_message(&event.name.value, &field.name, declared.ty.value, &shown),
-                type_mismatch_help(declared.ty.value),
-            )
-            .event(&event.name.value)
-            .field(&field.name)
-            .at_manifest(declared.ty.span)
-            .at_code(CodeTarget::FieldType(index)),
+        (Some(_), true, Some(declared)) => Some((
+            owner
+                .tag(Finding::new(
+                    rules::FIELD_TYPE_MISMATCH,
+                    type_mismatch_message(owner, &field.name, declared.ty.value, &shown),
+                    type_mismatch_help(declared.ty.value),
+                ))
+                .field(&field.name)
+                .at_manifest(declared.ty.span)
+                .at_code(CodeTarget::FieldType(index)),
             None,
         )),
-        // An enum of the workspace in an undeclared field or event: TL001 or TL002
-        // says so already.
+        // An enum of the workspace in an undeclared field, event or group: TL001,
+        // TL002 or TL030 says so already.
         (Some(_), _, _) => None,
         // Declared as a non-enum type: the macro's assertion on
         // `TelemetryValue::KIND` sees through aliases and checks it at compile time.
-        (None, Some(_), Some(declared)) if declared.ty.value != FieldType::Enum => None,
+        (None, true, Some(declared)) if declared.ty.value != FieldType::Enum => None,
         (None, _, declared) => {
             let help = if declared.is_some() {
                 format!(
@@ -559,21 +757,180 @@ fn check_opaque(
                 )
             };
             Some((
-                Finding::new(
-                    rules::UNVETTED_VALUE_TYPE,
-                    format!(
-                        "field `{}` of event `{}` has type `{shown}`, which is not a vetted telemetry value type",
-                        field.name, item.event
-                    ),
-                    help,
-                )
-                .event(&item.event)
-                .field(&field.name)
-                .at_code(CodeTarget::FieldType(index)),
+                owner
+                    .tag(Finding::new(
+                        rules::UNVETTED_VALUE_TYPE,
+                        format!(
+                            "field `{}` of {owner} has type `{shown}`, which is not a vetted telemetry value type",
+                            field.name
+                        ),
+                        help,
+                    ))
+                    .field(&field.name)
+                    .at_code(CodeTarget::FieldType(index)),
                 None,
             ))
         }
     }
+}
+
+/// The field group structs (`#[telemetry_group]`): each against its group in the
+/// manifest, with the same checks as an event struct; each event struct's
+/// embedding fields against the group structs; and every group that events embed
+/// without a struct (TL033).
+fn check_group_structs(
+    loaded: &LoadedManifest,
+    scan: &Scan,
+    report: &mut Report,
+    place: &dyn Fn(&Finding) -> Diagnostic,
+    used_files: &mut std::collections::BTreeSet<usize>,
+) {
+    let valid = &loaded.valid;
+    let enums = enum_index(scan);
+    for item in &scan.groups {
+        let path = &scan.files[item.file].path;
+        used_files.insert(item.file);
+        let mut push = |finding: &Finding, span: Option<SourceSpan>| {
+            let mut diagnostic = place(finding);
+            diagnostic.source = span.map(|s| source_location(path, s, code_label(finding.rule)));
+            report.push(diagnostic);
+        };
+        if let Some((message, help, span)) = &item.shape_problem {
+            let finding = Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help)
+                .group(&item.event)
+                .at_code(CodeTarget::Struct);
+            push(&finding, Some(*span));
+            continue;
+        }
+        let group_struct = GroupStruct {
+            ident: item.ident.clone(),
+            group: item.event.clone(),
+            fields: item
+                .fields
+                .iter()
+                .map(|f| StructField {
+                    name: f.name.clone(),
+                    ty: &f.ty,
+                })
+                .collect(),
+        };
+        for finding in telemetry_manifest::check_group_struct(valid, &group_struct) {
+            let span = match (finding.rule == rules::UNDECLARED_GROUP, item.name_span) {
+                (true, Some(name_span)) => Some(name_span),
+                _ => finding.code.map(|target| code_span(item, target)),
+            };
+            push(&finding, span);
+        }
+        for (index, field) in item.fields.iter().enumerate() {
+            if let Some((finding, span)) = check_opaque(loaded, &enums, item, index, true) {
+                let location = match span {
+                    Some((file, enum_span)) => {
+                        used_files.insert(file);
+                        source_location(&scan.files[file].path, enum_span, code_label(finding.rule))
+                    }
+                    None => source_location(path, field.ty_span, code_label(finding.rule)),
+                };
+                let mut diagnostic = place(&finding);
+                diagnostic.source = Some(location);
+                report.push(diagnostic);
+            }
+        }
+    }
+
+    for item in &scan.structs {
+        let Some(event) = valid.event(&item.event) else {
+            continue;
+        };
+        let path = &scan.files[item.file].path;
+        for (index, field) in item.fields.iter().enumerate() {
+            if !event.embeds(&field.name) {
+                continue;
+            }
+            if let Some(finding) = check_embedding(scan, &item.event, &field.name, &field.ty, index)
+            {
+                let mut diagnostic = place(&finding);
+                diagnostic.source = Some(source_location(
+                    path,
+                    field.ty_span,
+                    code_label(finding.rule),
+                ));
+                report.push(diagnostic);
+            }
+        }
+    }
+
+    for group in &valid.groups {
+        let name = &group.name.value;
+        if scan.groups.iter().any(|s| s.event == *name)
+            || !valid.events.iter().any(|e| e.embeds(name))
+        {
+            continue;
+        }
+        let ident = heck::AsUpperCamelCase(name).to_string();
+        let finding = Finding::new(
+            rules::MISSING_GROUP_STRUCT,
+            format!("group `{name}` is embedded in events, but no `#[telemetry_group]` struct declares it"),
+            format!(
+                "add `#[telemetry_group] struct {ident} {{ .. }}` with the group's fields (or name a struct with `#[telemetry_group(name = \"{name}\")]`), or remove the group and the events' references to it"
+            ),
+        )
+        .group(name)
+        .at_manifest(group.name.span);
+        report.push(place(&finding));
+    }
+}
+
+/// The type of a field that embeds group `group` (the field's name) in `event`:
+/// when it names a `#[telemetry_group]` struct of the workspace, that struct must
+/// declare this group; when it names none, but the group has a struct under
+/// another name, the field should use it. A type the workspace does not define is
+/// left to the compiler.
+fn check_embedding(
+    scan: &Scan,
+    event: &str,
+    group: &str,
+    ty: &syn::Type,
+    index: usize,
+) -> Option<Finding> {
+    let TypeClass::Opaque {
+        name,
+        optional: false,
+    } = classify_type(ty)
+    else {
+        // Not a plain struct name: `check_event_struct` reports it.
+        return None;
+    };
+    let shown = type_to_string(ty);
+    let own = scan.groups.iter().find(|g| g.event == group);
+    let message = match scan.groups.iter().find(|g| g.ident == name) {
+        Some(found) if found.event == group => return None,
+        Some(found) => format!(
+            "field `{group}` of event `{event}` embeds group `{group}`, but its type `{shown}` is the `#[telemetry_group]` struct of group `{}`",
+            found.event
+        ),
+        None => {
+            let own = own?;
+            format!(
+                "field `{group}` of event `{event}` embeds group `{group}`, but its type `{shown}` is not the group's struct `{}`",
+                own.ident
+            )
+        }
+    };
+    let help = match own {
+        Some(own) => format!(
+            "change the field's type to `{}`, the struct of group `{group}`",
+            own.ident
+        ),
+        None => format!(
+            "give the field the struct of group `{group}`, with `#[telemetry_group]`, or embed the other group under its own name"
+        ),
+    };
+    Some(
+        Finding::new(rules::GROUP_EMBEDDING_MISMATCH, message, help)
+            .event(event)
+            .field(group)
+            .at_code(CodeTarget::FieldType(index)),
+    )
 }
 
 fn check_doc(loaded: &LoadedManifest, require_doc: bool, report: &mut Report) {

@@ -9,7 +9,6 @@
 //! is written atomically (a temporary file in the same directory, then renamed).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,6 +24,47 @@ pub const FILE_NAME: &str = "TELEMETRY.md";
 /// Renders `TELEMETRY.md`. `manifest_path` is the manifest's path as shown in the
 /// header (relative to the workspace root).
 pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
+    // A name that is not snake_case is a finding, but `doc` still writes the
+    // document: names then go in one line each, so none can start a heading.
+    let one_line = |text: &str| !text.contains(|c: char| c.is_whitespace() || c.is_control());
+    let plain = manifest
+        .events
+        .iter()
+        .all(|e| one_line(&e.name.value) && e.fields.iter().all(|f| one_line(&f.name.value)))
+        && manifest
+            .groups
+            .iter()
+            .all(|g| one_line(&g.name.value) && g.fields.iter().all(|f| one_line(&f.name.value)));
+    if !plain {
+        let mut copy = manifest.clone();
+        let flatten = |text: &mut String| {
+            *text = text
+                .chars()
+                .map(|c| {
+                    if c.is_whitespace() || c.is_control() {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+        };
+        for event in &mut copy.events {
+            flatten(&mut event.name.value);
+            event
+                .fields
+                .iter_mut()
+                .for_each(|f| flatten(&mut f.name.value));
+        }
+        for group in &mut copy.groups {
+            flatten(&mut group.name.value);
+            group
+                .fields
+                .iter_mut()
+                .for_each(|f| flatten(&mut f.name.value));
+        }
+        return render(&copy, manifest_path);
+    }
     let mut out = String::new();
     let project = &manifest.project;
     let name = cell(&project.name.value);
@@ -122,8 +162,11 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         out.push_str("| event | what happened | data categories | kept for | collected until |\n");
         out.push_str("|---|---|---|---|---|\n");
         for event in &manifest.events {
-            let mut categories: Vec<Category> =
-                event.fields.iter().map(|f| f.category.value).collect();
+            let mut categories: Vec<Category> = event
+                .all_fields(manifest)
+                .iter()
+                .map(|f| f.category.value)
+                .collect();
             categories.sort_unstable();
             categories.dedup();
             let categories = if categories.is_empty() {
@@ -151,6 +194,10 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         render_event(&mut out, manifest, event);
     }
 
+    render_groups(&mut out, manifest);
+
+    render_waivers(&mut out, manifest);
+
     out.push_str("## Data categories\n\n");
     out.push_str("Each field belongs to one data category, after Mozilla's data-collection categories, from least to most sensitive:\n\n");
     for category in Category::ALL {
@@ -162,6 +209,56 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         );
     }
     out
+}
+
+/// The section "Exceptions to the policy": every granted waiver, events by name,
+/// then field groups by name, the fields of each by name. Left out when there are
+/// none, so a manifest without waivers renders as before.
+fn render_waivers(out: &mut String, manifest: &ValidManifest) {
+    let mut rows: Vec<String> = Vec::new();
+    let row = |on: String, field: String, waiver: &telemetry_manifest::Waiver| {
+        format!(
+            "| {on} | {field} | {} `{}` | {} | {} |",
+            waiver.rule.id,
+            waiver.rule.name,
+            cell(&waiver.reason.value),
+            cell(&waiver.review.value)
+        )
+    };
+    for event in &manifest.events {
+        let on = format!("[`{0}`](#{0})", event.name.value);
+        for waiver in &event.waivers {
+            rows.push(row(on.clone(), "the whole event".to_owned(), waiver));
+        }
+        let mut fields: Vec<&FieldDef> = event.fields.iter().collect();
+        fields.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+        for field in fields {
+            for waiver in &field.waivers {
+                rows.push(row(on.clone(), format!("`{}`", field.name.value), waiver));
+            }
+        }
+    }
+    for group in &manifest.groups {
+        let on = format!("every event with group `{}`", group.name.value);
+        let mut fields: Vec<&FieldDef> = group.fields.iter().collect();
+        fields.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+        for field in fields {
+            for waiver in &field.waivers {
+                rows.push(row(on.clone(), format!("`{}`", field.name.value), waiver));
+            }
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("## Exceptions to the policy\n\n");
+    out.push_str("The project's privacy policy is checked on every change. These events and fields were reviewed and granted an exception to one of its rules; each exception says why the rule does not apply and where it was reviewed.\n\n");
+    out.push_str("| event | field | rule | reason | review |\n|---|---|---|---|---|\n");
+    for line in rows {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push('\n');
 }
 
 fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
@@ -178,26 +275,81 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     let _ = writeln!(out, "- Sent since version: {}", field(&event.since));
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
     let _ = writeln!(out, "- Kept for: {}\n", retention(manifest, event));
-    if event.fields.is_empty() {
+    // The event's own fields and those of the groups it embeds, side by side as
+    // they are sent; a group's field says which group it comes from.
+    let mut fields = event.fields_with_groups(manifest);
+    if fields.is_empty() {
         out.push_str("This event has no fields: only the fact that it happened is sent.\n\n");
         return;
     }
     out.push_str("| field | type | values | data category | description |\n");
     out.push_str("|---|---|---|---|---|\n");
-    let mut fields: Vec<&FieldDef> = event.fields.iter().collect();
-    fields.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-    for f in fields {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} |",
-            f.name.value,
-            f.ty.value,
-            values(f),
-            f.category.value,
-            text_or(f.description.as_ref().map(|t| t.value.as_str())),
-        );
+    fields.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
+    for (group, f) in fields {
+        let name = match group {
+            Some(group) => format!(
+                "`{}` (from group [`{1}`](#group-{1}))",
+                f.name.value, group.name.value
+            ),
+            None => format!("`{}`", f.name.value),
+        };
+        field_row(out, &name, f);
     }
     out.push('\n');
+}
+
+fn field_row(out: &mut String, name: &str, f: &FieldDef) {
+    let _ = writeln!(
+        out,
+        "| {name} | {} | {} | {} | {} |",
+        f.ty.value,
+        values(f),
+        f.category.value,
+        text_or(f.description.as_ref().map(|t| t.value.as_str())),
+    );
+}
+
+/// The section "Field groups": each group, by name, with the events that embed
+/// it and its fields. Left out when the manifest declares no group, so a manifest
+/// without groups renders as before.
+fn render_groups(out: &mut String, manifest: &ValidManifest) {
+    if manifest.groups.is_empty() {
+        return;
+    }
+    out.push_str("## Field groups\n\n");
+    out.push_str("Some fields are declared once, in a group, and sent with every event that embeds the group, beside the event's own fields. They are listed with each of those events above.\n\n");
+    for group in &manifest.groups {
+        let name = &group.name.value;
+        let _ = writeln!(out, "### Group `{name}`\n");
+        let _ = writeln!(
+            out,
+            "{}\n",
+            text_or(group.description.as_ref().map(|t| t.value.as_str()))
+        );
+        let events: Vec<String> = manifest
+            .events
+            .iter()
+            .filter(|e| e.embeds(name))
+            .map(|e| format!("[`{0}`](#{0})", e.name.value))
+            .collect();
+        if events.is_empty() {
+            out.push_str("Sent with: no event.\n\n");
+        } else {
+            let _ = writeln!(out, "Sent with: {}.\n", events.join(", "));
+        }
+        if group.fields.is_empty() {
+            out.push_str("This group has no fields.\n\n");
+            continue;
+        }
+        out.push_str("| field | type | values | data category | description |\n");
+        out.push_str("|---|---|---|---|---|\n");
+        let mut fields: Vec<&FieldDef> = group.fields.iter().collect();
+        fields.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+        for f in fields {
+            field_row(out, &format!("`{}`", f.name.value), f);
+        }
+        out.push('\n');
+    }
 }
 
 fn values(field: &FieldDef) -> String {
@@ -273,21 +425,13 @@ fn code(text: &str) -> String {
     }
 }
 
-/// Writes `contents` to `path` atomically: into a temporary file in the same
-/// directory, flushed, then renamed over `path`.
+/// Writes `contents` to `path` atomically, through [`crate::atomic::write_file`]: a
+/// temporary file in the same directory, flushed, then renamed over `path`.
 ///
 /// # Errors
-/// When the directory is not writable or the rename fails.
+/// When the directory is not writable or the rename fails; `path` is then unchanged.
 pub fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(contents.as_bytes())?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::write_file(path, contents.as_bytes())
 }
 
 /// Compares the data dictionary at `path` (shown as `shown`) with `expected`.

@@ -156,14 +156,23 @@ fn enum_variants_differ_from_values() {
 fn forbidden_types_use_the_compiler_rules() {
     let (code, ids) = check_fixture("lint-forbidden-types");
     assert_eq!(code, 1);
-    assert_eq!(ids, ["TL006", "TL007", "TL008", "TL009", "TL010", "TL011"]);
+    // The forbidden types in the code, then the manifest's field names that read as
+    // identifiers whatever their declared type: `query`, `config_path`, `peer`, `key`.
+    assert_eq!(
+        ids,
+        [
+            "TL006", "TL007", "TL008", "TL009", "TL010", "TL011", "TL023", "TL023", "TL023",
+            "TL023"
+        ]
+    );
 }
 
 #[test]
 fn unvetted_types_and_unsupported_shapes() {
     let (code, ids) = check_fixture("lint-unvetted-types");
     assert_eq!(code, 1);
-    assert_eq!(ids, ["TL013", "TL013", "TL013", "TL012"]);
+    // `email` is declared an enum of address kinds, but its name reads as an address.
+    assert_eq!(ids, ["TL013", "TL013", "TL013", "TL012", "TL023"]);
 }
 
 #[test]
@@ -391,16 +400,25 @@ fn doc_check_on_a_stale_copy_fails_and_doc_repairs_it() {
     );
 
     std::fs::remove_file(&doc_path).unwrap();
+    // `--format json` would check TELEMETRY.json; SARIF reports on TELEMETRY.md.
     let missing = run(&[
         "--manifest-path",
         manifest_path,
         "doc",
         "--check",
         "--format",
-        "json",
+        "sarif",
     ]);
     assert_eq!(missing.code, 1);
-    assert_eq!(missing.json()["findings"][0]["rule"], "TL021");
+    let result = &missing.json()["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "TL021");
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("`TELEMETRY.md` does not exist"),
+        "{result}"
+    );
 }
 
 #[test]
@@ -485,4 +503,332 @@ fn build_output_ignored_files_and_nested_packages_are_not_scanned() {
         .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(rules, ["TL001", "TL006"]);
+}
+
+/// The messages of a JSON report's findings of one rule.
+fn messages(run: &Run, rule: &str) -> Vec<String> {
+    run.json()["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn check_json(manifest_path: &Path, today: &str) -> Run {
+    run(&[
+        "--manifest-path",
+        manifest_path.to_str().expect("UTF-8 path"),
+        "--today",
+        today,
+        "--format",
+        "json",
+    ])
+}
+
+/// Copies a fixture workspace (not its `target/`) into a temporary directory.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() == "target" {
+                continue;
+            }
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(name), dir.path());
+    dir
+}
+
+#[test]
+fn fingerprinting_risk_counts_the_combinations() {
+    let (code, ids) = check_fixture("lint-fingerprinting-risk");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL022", "TL022"]);
+    let json = check_json(
+        &fixture("lint-fingerprinting-risk").join("Cargo.toml"),
+        TODAY,
+    );
+    let found = messages(&json, "TL022");
+    assert_eq!(
+        found[0],
+        "event `editor_configured` can take 16,777,216 distinct value combinations, more than the 10,000 that the policy's `max_combinations` allows: `theme` (64 values), `accent` (64 values), `background` (64 values), `foreground` (64 values)"
+    );
+    assert!(
+        found[1].contains("`search_run` can take an unbounded number")
+            && found[1].contains("`results` (unbounded: a count without `max`)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn identifier_like_names_are_flagged_whatever_their_type() {
+    let (code, ids) = check_fixture("lint-identifier-like-field");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL023", "TL023"]);
+    let json = check_json(
+        &fixture("lint-identifier-like-field").join("Cargo.toml"),
+        TODAY,
+    )
+    .json();
+    let fields: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    // `user_count`, `email_kind` and `has_email` state facts, not identities.
+    assert_eq!(fields, ["user_id", "config_path"]);
+    assert_eq!(
+        json["findings"][0]["message"],
+        "field `user_id` of event `command_finished` has a name that says it holds an identifier, although its type is `count`"
+    );
+}
+
+#[test]
+fn category_implied_by_the_name_is_enforced() {
+    let (code, ids) = check_fixture("lint-category-understated");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL024", "TL024", "TL024"]);
+    let json = check_json(
+        &fixture("lint-category-understated").join("Cargo.toml"),
+        TODAY,
+    );
+    let found = messages(&json, "TL024");
+    assert!(found[0].contains("`file_count`") && found[0].ends_with("`stored_content` data"));
+    assert!(found[1].contains("`project_size`"));
+    assert!(found[2].contains("`gender`") && found[2].ends_with("`highly_sensitive` data"));
+}
+
+#[test]
+fn expiry_horizon_and_never_are_enforced() {
+    let (code, ids) = check_fixture("lint-expiry-horizon");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL025", "TL026"]);
+    let manifest_path = fixture("lint-expiry-horizon").join("Cargo.toml");
+    // `update_checked` expires 2028-11-20: exactly 730 days after 2026-11-21, one
+    // day too many after 2026-11-20 (2028 has a 29 February).
+    let day_before = check_json(&manifest_path, "2026-11-20");
+    let events: Vec<String> = day_before.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "TL025")
+        .map(|f| f["event"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(events, ["command_finished", "update_checked"]);
+    assert!(
+        messages(&day_before, "TL025")[1].contains("731 days after today (2026-11-20)"),
+        "{}",
+        day_before.stdout
+    );
+}
+
+#[test]
+fn too_many_events_is_a_warning_only() {
+    let (code, ids) = check_fixture("lint-too-many-events");
+    assert_eq!(code, 0, "a warning does not fail the check");
+    assert_eq!(ids, ["TL027"]);
+    let json = check_json(&fixture("lint-too-many-events").join("Cargo.toml"), TODAY).json();
+    assert_eq!(json["findings"][0]["level"], "warning");
+    assert_eq!(json["summary"]["warnings"], 1);
+}
+
+#[test]
+fn waivers_suppress_their_findings_and_are_published() {
+    let (code, ids) = check_fixture("lint-waivers");
+    assert_eq!(code, 0);
+    assert!(ids.is_empty(), "{ids:?}");
+    let manifest_path = fixture("lint-waivers").join("Cargo.toml");
+    let human = run(&[
+        "--manifest-path",
+        manifest_path.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert!(
+        human
+            .stdout
+            .contains("; 3 findings waived; TELEMETRY.md is current"),
+        "{}",
+        human.stdout
+    );
+    let doc = run(&[
+        "--manifest-path",
+        manifest_path.to_str().unwrap(),
+        "doc",
+        "--check",
+    ]);
+    assert_eq!(doc.code, 0, "{}", doc.transcript());
+    let published = std::fs::read_to_string(fixture("lint-waivers").join("TELEMETRY.md")).unwrap();
+    assert!(published.contains("\n## Exceptions to the policy\n"));
+    assert!(published.contains(
+        "| [`account_synced`](#account_synced) | `user_id` | TL023 `identifier-like-field` | the number is the account's position on the machine"
+    ));
+
+    // Without its waiver, the finding comes back.
+    let copy = copy_fixture("lint-waivers");
+    let yaml = copy.path().join("telemetry.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let start = text
+        .find("        waivers:\n          - rule: TL023")
+        .unwrap();
+    let end = text[start..].find("      file_count:").unwrap() + start;
+    std::fs::write(&yaml, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let unwaived = check_json(&copy.path().join("Cargo.toml"), TODAY);
+    assert_eq!(unwaived.code, 1);
+    let rules: Vec<String> = unwaived.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    // The finding, and the data dictionary that still lists the waiver.
+    assert_eq!(rules, ["TL021", "TL023"]);
+}
+
+#[test]
+fn unused_waivers_are_findings() {
+    let (code, ids) = check_fixture("lint-unused-waiver");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL029", "TL029"]);
+}
+
+#[test]
+fn compiler_enforced_rules_cannot_be_waived() {
+    let (code, ids) = check_fixture("lint-invalid-waiver");
+    assert_eq!(code, 1);
+    // The forbidden type stays reported, and so does the name the refused waivers
+    // meant to excuse.
+    assert_eq!(ids, ["TL006", "TL028", "TL023", "TL028", "TL028", "TL028"]);
+    let json = check_json(&fixture("lint-invalid-waiver").join("Cargo.toml"), TODAY);
+    let refused = messages(&json, "TL028");
+    assert!(
+        refused.iter().any(|m| m
+            == "the waiver on field `query` of event `search_run` names TL006 free-text-field, which cannot be waived: the compiler enforces it, so no exception can be granted"),
+        "{refused:#?}"
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|m| m.contains("is a placeholder: `TODO`"))
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|m| m.contains("`TL099`, which is not a rule"))
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|m| m.contains("which is waived on fields only"))
+    );
+}
+
+#[test]
+fn a_shared_policy_file_sets_the_policy() {
+    let (code, ids) = check_fixture("lint-policy-file");
+    assert_eq!(code, 1);
+    // No TL016 for the missing `since` and field descriptions: the shared policy
+    // does not require them. Its limits apply: 180 days, 100 combinations, 2 events.
+    assert_eq!(ids, ["TL022", "TL027", "TL019"]);
+    let json = check_json(&fixture("lint-policy-file").join("Cargo.toml"), TODAY);
+    assert!(
+        messages(&json, "TL022")[0].contains(
+            "more than the 100 that the policy's `max_combinations` in `../shared-policy/telemetry-policy.yaml` allows"
+        ),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn a_broken_policy_file_cannot_run_and_is_shown() {
+    let (code, ids) = check_fixture("lint-policy-file-invalid");
+    assert_eq!(code, 2);
+    assert_eq!(ids, ["invalid-policy-file"]);
+    let json = check_json(
+        &fixture("lint-policy-file-invalid").join("Cargo.toml"),
+        TODAY,
+    )
+    .json();
+    let finding = &json["findings"][0];
+    assert_eq!(
+        finding["source"]["path"],
+        "policy/invalid-telemetry-policy.yaml"
+    );
+    assert_eq!(finding["source"]["line"], 3);
+    assert_eq!(finding["manifest"]["path"], "telemetry.yaml");
+    assert_eq!(finding["manifest"]["line"], 8);
+}
+
+#[test]
+fn policy_file_must_be_alone_relative_and_yaml() {
+    let copy = copy_fixture("lint-policy-file-invalid");
+    let yaml = copy.path().join("telemetry.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let manifest_path = copy.path().join("Cargo.toml");
+    for (policy_file, extra, expected) in [
+        (
+            "policy/invalid-telemetry-policy.yaml",
+            "policy:\n  max_events: 5\n",
+            "both a `policy` section and `policy_file",
+        ),
+        (
+            "/etc/passwd.yaml",
+            "",
+            "is not a relative path to a `.yaml` or `.yml` file",
+        ),
+        (
+            "../../.ssh/id_rsa",
+            "",
+            "is not a relative path to a `.yaml` or `.yml` file",
+        ),
+        ("policy/missing.yaml", "", "cannot read the policy file"),
+    ] {
+        let changed = text.replace(
+            "policy_file: policy/invalid-telemetry-policy.yaml\n",
+            &format!("policy_file: {policy_file}\n{extra}"),
+        );
+        std::fs::write(&yaml, changed).unwrap();
+        let result = check_json(&manifest_path, TODAY);
+        assert_eq!(result.code, 2, "{}", result.stdout);
+        let finding = &result.json()["findings"][0];
+        assert_eq!(finding["name"], "invalid-policy-file");
+        assert!(
+            finding["message"].as_str().unwrap().contains(expected),
+            "{policy_file}: {}",
+            finding["message"]
+        );
+    }
+}
+
+#[test]
+fn field_groups_embedded_in_events_pass() {
+    let (code, ids) = check_fixture("lint-groups");
+    assert_eq!(code, 0);
+    assert!(ids.is_empty(), "{ids:?}");
+}
+
+#[test]
+fn field_groups_drift_both_ways() {
+    let (code, ids) = check_fixture("lint-group-drift");
+    assert_eq!(code, 1);
+    let mut ids = ids;
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "TL002", "TL003", "TL007", "TL030", "TL031", "TL032", "TL032", "TL033", "TL034"
+        ]
+    );
 }

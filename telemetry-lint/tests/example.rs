@@ -101,11 +101,11 @@ fn a_drifted_copy_names_the_yaml_line_and_the_rust_line() {
     assert_eq!(check.status.code(), Some(1), "{out}");
     assert!(out.contains("TL004 field-type-mismatch"), "{out}");
     assert!(
-        out.contains("[src/events.rs:56:18]"),
+        out.contains("[src/events.rs:76:18]"),
         "the Rust line:\n{out}"
     );
     assert!(
-        out.contains("[telemetry.yaml:60:15]"),
+        out.contains("[telemetry.yaml:69:15]"),
         "the YAML line:\n{out}"
     );
     // The data dictionary no longer matches the manifest either.

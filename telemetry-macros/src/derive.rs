@@ -111,6 +111,7 @@ pub(crate) fn expand(input: syn::DeriveInput) -> TokenStream {
         impl #impl_generics #private::TelemetryValue for #ident #ty_generics #where_clause {
             const KIND: #private::ValueKind = #private::ValueKind::Enum;
             const VARIANTS: &'static [&'static str] = &[#(#names),*];
+            #[inline]
             fn to_payload(&self, _field: &#private::FieldMeta) -> #private::PayloadValue {
                 #to_payload
             }

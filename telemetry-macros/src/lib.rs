@@ -1,5 +1,5 @@
-//! Procedural macros of telemetry-lint: `#[telemetry_event]` and
-//! `#[derive(TelemetryValue)]`. Use them through `telemetry_core`, which re-exports
+//! Procedural macros of telemetry-lint: `#[telemetry_event]`, `#[telemetry_group]`
+//! and `#[derive(TelemetryValue)]`. Use them through `telemetry_core`, which re-exports
 //! them.
 //!
 //! `lib.rs` only parses and hands off: the attribute's pipeline lives in `event/`
@@ -8,6 +8,7 @@
 
 mod derive;
 mod event;
+mod project;
 
 use proc_macro::TokenStream;
 
@@ -28,7 +29,45 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn telemetry_event(attr: TokenStream, item: TokenStream) -> TokenStream {
     let local_file = proc_macro::Span::call_site().local_file();
-    event::expand(attr.into(), item.into(), local_file).into()
+    event::expand(event::Kind::Event, attr.into(), item.into(), local_file).into()
+}
+
+/// Declares a struct as a field group and checks it against `groups:` in
+/// `telemetry.yaml`, with the same checks as an event's fields.
+///
+/// ```ignore
+/// #[telemetry_group]                       // group `platform`
+/// struct Platform { os: OsFamily, arch: Arch }
+///
+/// #[telemetry_event]                       // the event lists `groups: [platform]`
+/// struct CommandStarted { command: Command, platform: Platform }
+/// ```
+///
+/// An event that lists the group under its `groups:` embeds it as a field named
+/// after the group, typed with the group's struct; the group's fields are sent
+/// beside the event's own. `name = "..."` names the group explicitly; by default it
+/// is the struct's name in snake_case.
+#[proc_macro_attribute]
+pub fn telemetry_group(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let local_file = proc_macro::Span::call_site().local_file();
+    event::expand(event::Kind::Group, attr.into(), item.into(), local_file).into()
+}
+
+/// The manifest's `project` section as a `telemetry_core::runtime::ProjectInfo`, for
+/// the telemetry runtime: the consent model, the context keys, the data dictionary,
+/// the ways to opt out and the declared events.
+///
+/// ```ignore
+/// const PROJECT: telemetry_core::runtime::ProjectInfo = telemetry_core::manifest_project!();
+/// ```
+///
+/// The manifest is found as `#[telemetry_event]` finds it, and the program is rebuilt
+/// when it changes. A manifest that cannot be read, or whose `opt_out.env` names
+/// another variable than the runtime's `<NAME>_TELEMETRY`, is a compile error.
+#[proc_macro]
+pub fn manifest_project(input: TokenStream) -> TokenStream {
+    let local_file = proc_macro::Span::call_site().local_file();
+    project::expand(input.into(), local_file).into()
 }
 
 /// Implements `TelemetryValue` for a fieldless enum, whose variants (in snake_case)

@@ -1,17 +1,23 @@
-//! The checks of an event struct against the manifest, shared by
-//! `#[telemetry_event]` and `cargo telemetry-lint`.
+//! The checks of an event struct, or a field group struct, against the manifest,
+//! shared by `#[telemetry_event]`, `#[telemetry_group]` and `cargo telemetry-lint`.
 //!
-//! Both callers describe the struct as an [`EventStruct`] (names and `syn` types)
-//! and get back [`Finding`]s that point at a [`CodeTarget`]; the macro turns those
-//! into compile errors on the tokens, the linter into diagnostics on file lines.
-//! The words are built here, once, so the two never disagree.
+//! Both callers describe the struct as an [`EventStruct`] or a [`GroupStruct`]
+//! (names and `syn` types) and get back [`Finding`]s that point at a
+//! [`CodeTarget`]; the macro turns those into compile errors on the tokens, the
+//! linter into diagnostics on file lines. The words are built here, once, so the
+//! two never disagree.
+//!
+//! An event that embeds a field group holds the group's struct as a field named
+//! after the group; [`check_event_struct`] takes such a field as the embedding, and
+//! the group's own fields are checked once, on the group struct, by
+//! [`check_group_struct`].
 
 use heck::ToSnakeCase;
 
 use crate::finding::{CodeTarget, Finding};
 use crate::rules;
 use crate::rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
-use crate::valid::{EventDef, FieldDef, ValidManifest};
+use crate::valid::{EventDef, FieldDef, Owner, ValidManifest};
 use crate::vocab::FieldType;
 
 /// One named field of an event struct.
@@ -34,15 +40,34 @@ pub struct EventStruct<'a> {
     pub fields: Vec<StructField<'a>>,
 }
 
+/// A field group struct (`#[telemetry_group]`), as the macro or the linter sees it.
+#[derive(Clone, Debug)]
+pub struct GroupStruct<'a> {
+    /// The struct's Rust name, such as `Platform`.
+    pub ident: String,
+    /// The group name it declares: `name = "..."` or the snake_case struct name.
+    pub group: String,
+    /// The named fields, in declaration order.
+    pub fields: Vec<StructField<'a>>,
+}
+
 /// The event name a struct declares by default: its name in snake_case.
 pub fn default_event_name(ident: &str) -> String {
     ident.to_snake_case()
 }
 
 /// The message of a field whose Rust type does not carry the declared type.
-pub fn type_mismatch_message(event: &str, field: &str, declared: FieldType, shown: &str) -> String {
+///
+/// `owner` is an event name (`&str`), or an [`Owner`] for a group's field.
+pub fn type_mismatch_message<'a>(
+    owner: impl Into<Owner<'a>>,
+    field: &str,
+    declared: FieldType,
+    shown: &str,
+) -> String {
+    let owner = owner.into();
     format!(
-        "field `{field}` of event `{event}` is declared `{declared}` in the manifest, but its Rust type `{shown}` does not carry a `{declared}`"
+        "field `{field}` of {owner} is declared `{declared}` in the manifest, but its Rust type `{shown}` does not carry a `{declared}`"
     )
 }
 
@@ -55,22 +80,29 @@ pub fn type_mismatch_help(declared: FieldType) -> String {
 }
 
 /// The message of an enum field whose variants differ from the manifest's values.
-pub fn enum_values_message(event: &str, field: &str, values: &[String]) -> String {
+///
+/// `owner` is an event name (`&str`), or an [`Owner`] for a group's field.
+pub fn enum_values_message<'a>(
+    owner: impl Into<Owner<'a>>,
+    field: &str,
+    values: &[String],
+) -> String {
+    let owner = owner.into();
     format!(
-        "the variants of enum field `{field}` of event `{event}` differ from the manifest's values [{}]",
+        "the variants of enum field `{field}` of {owner} differ from the manifest's values [{}]",
         values.join(", ")
     )
 }
 
-fn forbidden_message(event: &str, field: &str, shown: &str, found: &Forbidden) -> String {
+fn forbidden_message(owner: Owner<'_>, field: &str, shown: &str, found: &Forbidden) -> String {
     if shown == found.culprit {
         format!(
-            "field `{field}` of event `{event}` has type `{shown}`, which can carry {}",
+            "field `{field}` of {owner} has type `{shown}`, which can carry {}",
             found.carries
         )
     } else {
         format!(
-            "field `{field}` of event `{event}` has type `{shown}`, whose `{}` can carry {}",
+            "field `{field}` of {owner} has type `{shown}`, whose `{}` can carry {}",
             found.culprit, found.carries
         )
     }
@@ -78,52 +110,71 @@ fn forbidden_message(event: &str, field: &str, shown: &str, found: &Forbidden) -
 
 /// Checks the Rust type of one field on its own: forbidden types and unvetted types.
 ///
-/// Returns at most one finding.
-pub fn check_field_type(event: &str, index: usize, field: &StructField<'_>) -> Option<Finding> {
+/// Returns at most one finding. `owner` is an event name (`&str`), or an
+/// [`Owner`] for a group's field.
+pub fn check_field_type<'a>(
+    owner: impl Into<Owner<'a>>,
+    index: usize,
+    field: &StructField<'_>,
+) -> Option<Finding> {
+    let owner = owner.into();
     match classify_type(field.ty) {
         TypeClass::Forbidden(found) => Some(
-            Finding::new(
-                found.rule,
-                forbidden_message(event, &field.name, &type_to_string(field.ty), &found),
-                lowercase_first(found.rule.fix.trim_end_matches('.')),
-            )
-            .event(event)
-            .field(&field.name)
-            .at_code(CodeTarget::FieldType(index)),
+            owner
+                .tag(Finding::new(
+                    found.rule,
+                    forbidden_message(owner, &field.name, &type_to_string(field.ty), &found),
+                    lowercase_first(found.rule.fix.trim_end_matches('.')),
+                ))
+                .field(&field.name)
+                .at_code(CodeTarget::FieldType(index)),
         ),
         TypeClass::Unvetted { shown } => Some(
-            Finding::new(
-                rules::UNVETTED_VALUE_TYPE,
-                format!(
-                    "field `{}` of event `{event}` has type `{shown}`, which is not a vetted telemetry value type",
-                    field.name
-                ),
-                "use a type from the manifest's vocabulary (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum with `#[derive(TelemetryValue)]`",
-            )
-            .event(event)
-            .field(&field.name)
-            .at_code(CodeTarget::FieldType(index)),
+            owner
+                .tag(Finding::new(
+                    rules::UNVETTED_VALUE_TYPE,
+                    format!(
+                        "field `{}` of {owner} has type `{shown}`, which is not a vetted telemetry value type",
+                        field.name
+                    ),
+                    "use a type from the manifest's vocabulary (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum with `#[derive(TelemetryValue)]`",
+                ))
+                .field(&field.name)
+                .at_code(CodeTarget::FieldType(index)),
         ),
         TypeClass::Carries { .. } | TypeClass::Opaque { .. } => None,
     }
 }
 
 /// Checks an event struct against the manifest: the event is declared, every field
-/// is declared and fits its declared type, no field is forbidden, and no declared
-/// field is missing.
+/// is declared and fits its declared type, no field is forbidden, no declared
+/// field is missing, and the struct embeds exactly the field groups the event
+/// lists, each as a field named after the group.
 ///
 /// Fields of an opaque type (a user enum or an alias) declared as anything but
 /// `enum` are left to the caller: the macro asserts them through the type system,
-/// the linter through its index of enums.
+/// the linter through its index of enums. So is the type of a group embedding:
+/// the macro asserts `TelemetryGroup::NAME`, the linter looks the struct up.
 pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     let event_name = &item.event;
+    let event = manifest.event(event_name);
+    // A field named after a declared group that the event embeds, or, when the
+    // event is unknown, after any declared group.
+    let embeds = |name: &str| match event {
+        Some(event) => event.embeds(name),
+        None => manifest.group(name).is_some(),
+    };
     for (index, field) in item.fields.iter().enumerate() {
-        if let Some(finding) = check_field_type(event_name, index, field) {
+        if embeds(&field.name) {
+            if let Some(finding) = check_embedding_type(event_name, index, field) {
+                findings.push(finding);
+            }
+        } else if let Some(finding) = check_field_type(event_name, index, field) {
             findings.push(finding);
         }
     }
-    let Some(event) = manifest.events.iter().find(|e| e.name.value == *event_name) else {
+    let Some(event) = event else {
         let known: Vec<&str> = manifest
             .events
             .iter()
@@ -152,65 +203,79 @@ pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> V
         return findings;
     };
 
-    for (index, field) in item.fields.iter().enumerate() {
-        match event.field(&field.name) {
-            None => {
-                let known: Vec<&str> = event.fields.iter().map(|f| f.name.value.as_str()).collect();
-                let missing: Vec<&str> = known
-                    .iter()
-                    .copied()
-                    .filter(|k| !item.fields.iter().any(|f| f.name == *k))
-                    .collect();
-                let help = match closest(&field.name, &missing) {
-                    Some(near) => format!(
-                        "did you mean `{near}`? Rename the field, or declare `{}` under the event's `fields:`",
-                        field.name
-                    ),
-                    None => format!(
-                        "declare `{}` under the event's `fields:` with its type, category and description, or remove it from the struct",
-                        field.name
-                    ),
-                };
-                findings.push(
-                    Finding::new(
-                        rules::UNDECLARED_FIELD,
-                        format!(
-                            "field `{}` of event `{event_name}` is not declared in the manifest",
-                            field.name
-                        ),
-                        help,
-                    )
-                    .event(event_name)
-                    .field(&field.name)
-                    .at_manifest(event.name.span)
-                    .at_code(CodeTarget::FieldName(index)),
-                );
-            }
-            Some(declared) => {
-                if let Some(finding) = check_declared_type(event, declared, index, field) {
-                    findings.push(finding);
-                }
-            }
+    let own: Vec<(usize, &StructField<'_>)> = item
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !event.embeds(&f.name))
+        .collect();
+    for &(index, field) in &own {
+        if manifest.group(&field.name).is_some() && event.field(&field.name).is_none() {
+            findings.push(unlisted_embedding(event, index, field));
+            continue;
         }
-    }
-    for declared in &event.fields {
-        if !item.fields.iter().any(|f| f.name == declared.name.value) {
+        if event.field(&field.name).is_none()
+            && let Some(group) = event
+                .groups
+                .iter()
+                .filter_map(|g| manifest.group(&g.value))
+                .find(|g| g.field(&field.name).is_some())
+        {
+            let group_name = &group.name.value;
             findings.push(
                 Finding::new(
-                    rules::MISSING_FIELD,
+                    rules::UNDECLARED_FIELD,
                     format!(
-                        "field `{}` of event `{event_name}` is declared in the manifest but missing from struct `{}`",
-                        declared.name.value, item.ident
+                        "field `{}` of event `{event_name}` belongs to group `{group_name}`, which the event embeds, not to the event itself",
+                        field.name
                     ),
                     format!(
-                        "add `{}: {}` to the struct, or remove the field from the manifest",
-                        declared.name.value,
-                        declared.ty.value.example_rust_type()
+                        "remove `{}` from the struct; the event sends it through its field `{group_name}`, the group's struct",
+                        field.name
                     ),
                 )
                 .event(event_name)
-                .field(&declared.name.value)
-                .at_manifest(declared.name.span)
+                .field(&field.name)
+                .at_manifest(group.name.span)
+                .at_code(CodeTarget::FieldName(index)),
+            );
+            continue;
+        }
+        check_fields_one(
+            Owner::Event(event_name),
+            &event.fields,
+            event.name.span,
+            item.fields.iter().map(|f| f.name.as_str()),
+            index,
+            field,
+            &mut findings,
+        );
+    }
+    check_missing_fields(
+        Owner::Event(event_name),
+        &item.ident,
+        &event.fields,
+        item.fields.iter().map(|f| f.name.as_str()),
+        &mut findings,
+    );
+    for group in &event.groups {
+        let group_name = &group.value;
+        if !item.fields.iter().any(|f| f.name == *group_name) {
+            let ident = heck::AsUpperCamelCase(group_name).to_string();
+            findings.push(
+                Finding::new(
+                    rules::GROUP_EMBEDDING_MISMATCH,
+                    format!(
+                        "event `{event_name}` embeds group `{group_name}`, but struct `{}` has no field `{group_name}` to carry it",
+                        item.ident
+                    ),
+                    format!(
+                        "add `{group_name}: {ident}` to the struct, `{ident}` being the group's `#[telemetry_group]` struct, or remove `{group_name}` from the event's `groups:`"
+                    ),
+                )
+                .event(event_name)
+                .field(group_name)
+                .at_manifest(group.span)
                 .at_code(CodeTarget::Struct),
             );
         }
@@ -218,28 +283,222 @@ pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> V
     findings
 }
 
+/// Checks a field group struct (`#[telemetry_group]`) against the manifest's
+/// `groups:`: the group is declared, every field is declared and fits its declared
+/// type, no field is forbidden, and no declared field is missing. The same checks
+/// as an event's fields, with the same rules and words.
+pub fn check_group_struct(manifest: &ValidManifest, item: &GroupStruct<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let owner = Owner::Group(&item.group);
+    for (index, field) in item.fields.iter().enumerate() {
+        if let Some(finding) = check_field_type(owner, index, field) {
+            findings.push(finding);
+        }
+    }
+    let Some(group) = manifest.group(&item.group) else {
+        let group_name = &item.group;
+        let known: Vec<&str> = manifest
+            .groups
+            .iter()
+            .map(|g| g.name.value.as_str())
+            .collect();
+        let help = match closest(group_name, &known) {
+            Some(near) => format!(
+                "did you mean `{near}`? Name it with `#[telemetry_group(name = \"{near}\")]`, or declare `{group_name}` under `groups:` in the manifest"
+            ),
+            None => format!(
+                "declare `{group_name}` under `groups:` in the manifest, with its description and fields"
+            ),
+        };
+        findings.push(
+            Finding::new(
+                rules::UNDECLARED_GROUP,
+                format!(
+                    "struct `{}` declares field group `{group_name}`, which the manifest does not declare",
+                    item.ident
+                ),
+                help,
+            )
+            .group(group_name)
+            .at_code(CodeTarget::Struct),
+        );
+        return findings;
+    };
+    for (index, field) in item.fields.iter().enumerate() {
+        check_fields_one(
+            owner,
+            &group.fields,
+            group.name.span,
+            item.fields.iter().map(|f| f.name.as_str()),
+            index,
+            field,
+            &mut findings,
+        );
+    }
+    check_missing_fields(
+        owner,
+        &item.ident,
+        &group.fields,
+        item.fields.iter().map(|f| f.name.as_str()),
+        &mut findings,
+    );
+    findings
+}
+
+/// One struct field against the declared fields of its event or group: TL002 when
+/// it is not declared, TL004 when its type does not carry the declared type.
+fn check_fields_one<'s>(
+    owner: Owner<'_>,
+    declared_fields: &[FieldDef],
+    owner_span: crate::model::ByteSpan,
+    struct_fields: impl Iterator<Item = &'s str> + Clone,
+    index: usize,
+    field: &StructField<'_>,
+    findings: &mut Vec<Finding>,
+) {
+    match declared_fields.iter().find(|f| f.name.value == field.name) {
+        None => {
+            let missing: Vec<&str> = declared_fields
+                .iter()
+                .map(|f| f.name.value.as_str())
+                .filter(|k| !struct_fields.clone().any(|f| f == *k))
+                .collect();
+            let list = format!("{}'s `fields:`", owner.kind());
+            let help = match closest(&field.name, &missing) {
+                Some(near) => format!(
+                    "did you mean `{near}`? Rename the field, or declare `{}` under the {list}",
+                    field.name
+                ),
+                None => format!(
+                    "declare `{}` under the {list} with its type, category and description, or remove it from the struct",
+                    field.name
+                ),
+            };
+            findings.push(
+                owner
+                    .tag(Finding::new(
+                        rules::UNDECLARED_FIELD,
+                        format!(
+                            "field `{}` of {owner} is not declared in the manifest",
+                            field.name
+                        ),
+                        help,
+                    ))
+                    .field(&field.name)
+                    .at_manifest(owner_span)
+                    .at_code(CodeTarget::FieldName(index)),
+            );
+        }
+        Some(declared) => {
+            if let Some(finding) = check_declared_type(owner, declared, index, field) {
+                findings.push(finding);
+            }
+        }
+    }
+}
+
+/// TL003 for every declared field the struct lacks.
+fn check_missing_fields<'s>(
+    owner: Owner<'_>,
+    ident: &str,
+    declared_fields: &[FieldDef],
+    struct_fields: impl Iterator<Item = &'s str> + Clone,
+    findings: &mut Vec<Finding>,
+) {
+    for declared in declared_fields {
+        if !struct_fields.clone().any(|f| f == declared.name.value) {
+            findings.push(
+                owner
+                    .tag(Finding::new(
+                        rules::MISSING_FIELD,
+                        format!(
+                            "field `{}` of {owner} is declared in the manifest but missing from struct `{ident}`",
+                            declared.name.value
+                        ),
+                        format!(
+                            "add `{}: {}` to the struct, or remove the field from the manifest",
+                            declared.name.value,
+                            declared.ty.value.example_rust_type()
+                        ),
+                    ))
+                    .field(&declared.name.value)
+                    .at_manifest(declared.name.span)
+                    .at_code(CodeTarget::Struct),
+            );
+        }
+    }
+}
+
+/// The type of a field that embeds a group: anything the syntax shows is not a
+/// struct (a vetted value type, a forbidden or unvetted type, an `Option`) is a
+/// TL032 finding; a plain name is left to the type system or the linter.
+fn check_embedding_type(event: &str, index: usize, field: &StructField<'_>) -> Option<Finding> {
+    let group = &field.name;
+    let shown = type_to_string(field.ty);
+    let why = match classify_type(field.ty) {
+        TypeClass::Opaque {
+            optional: false, ..
+        } => return None,
+        TypeClass::Opaque { optional: true, .. } => {
+            "a group is embedded as its struct, not in an `Option`"
+        }
+        TypeClass::Forbidden(_) | TypeClass::Unvetted { .. } | TypeClass::Carries { .. } => {
+            "which is not a group struct"
+        }
+    };
+    let ident = heck::AsUpperCamelCase(group).to_string();
+    Some(
+        Finding::new(
+            rules::GROUP_EMBEDDING_MISMATCH,
+            format!(
+                "field `{group}` of event `{event}` embeds group `{group}`, but has type `{shown}`, {why}"
+            ),
+            format!(
+                "give the field the group's `#[telemetry_group]` struct as its type, such as `{group}: {ident}`"
+            ),
+        )
+        .event(event)
+        .field(group)
+        .at_code(CodeTarget::FieldType(index)),
+    )
+}
+
+/// A field named after a declared group that the event does not list.
+fn unlisted_embedding(event: &EventDef, index: usize, field: &StructField<'_>) -> Finding {
+    let event_name = &event.name.value;
+    let group = &field.name;
+    Finding::new(
+        rules::GROUP_EMBEDDING_MISMATCH,
+        format!(
+            "field `{group}` of event `{event_name}` is named after group `{group}`, but the event does not embed that group"
+        ),
+        format!(
+            "add `{group}` to the event's `groups:` in the manifest, or rename the field"
+        ),
+    )
+    .event(event_name)
+    .field(group)
+    .at_manifest(event.name.span)
+    .at_code(CodeTarget::FieldName(index))
+}
+
 fn check_declared_type(
-    event: &EventDef,
+    owner: Owner<'_>,
     declared: &FieldDef,
     index: usize,
     field: &StructField<'_>,
 ) -> Option<Finding> {
     let declared_ty = declared.ty.value;
     let mismatch = || {
-        Finding::new(
-            rules::FIELD_TYPE_MISMATCH,
-            type_mismatch_message(
-                &event.name.value,
-                &field.name,
-                declared_ty,
-                &type_to_string(field.ty),
-            ),
-            type_mismatch_help(declared_ty),
-        )
-        .event(&event.name.value)
-        .field(&field.name)
-        .at_manifest(declared.ty.span)
-        .at_code(CodeTarget::FieldType(index))
+        owner
+            .tag(Finding::new(
+                rules::FIELD_TYPE_MISMATCH,
+                type_mismatch_message(owner, &field.name, declared_ty, &type_to_string(field.ty)),
+                type_mismatch_help(declared_ty),
+            ))
+            .field(&field.name)
+            .at_manifest(declared.ty.span)
+            .at_code(CodeTarget::FieldType(index))
     };
     match classify_type(field.ty) {
         TypeClass::Carries { ty, .. } if ty != declared_ty => Some(mismatch()),
@@ -250,11 +509,14 @@ fn check_declared_type(
 }
 
 /// Compares an enum's variants (already snake_case) with a field's declared values.
-pub fn check_enum_variants(
-    event: &EventDef,
+/// `owner` is the event (an [`EventDef`]) or the group (a [`GroupDef`](crate::GroupDef)) the field
+/// belongs to.
+pub fn check_enum_variants<'a>(
+    owner: impl Into<Owner<'a>>,
     declared: &FieldDef,
     variants: &[String],
 ) -> Option<Finding> {
+    let owner = owner.into();
     let values: Vec<String> = declared.values.iter().map(|v| v.value.clone()).collect();
     let missing: Vec<&str> = values
         .iter()
@@ -280,14 +542,14 @@ pub fn check_enum_variants(
         ));
     }
     Some(
-        Finding::new(
-            rules::ENUM_VALUES_MISMATCH,
-            enum_values_message(&event.name.value, &declared.name.value, &values),
-            help.join("; "),
-        )
-        .event(&event.name.value)
-        .field(&declared.name.value)
-        .at_manifest(declared.values.first().map_or(declared.ty.span, |v| v.span)),
+        owner
+            .tag(Finding::new(
+                rules::ENUM_VALUES_MISMATCH,
+                enum_values_message(owner, &declared.name.value, &values),
+                help.join("; "),
+            ))
+            .field(&declared.name.value)
+            .at_manifest(declared.values.first().map_or(declared.ty.span, |v| v.span)),
     )
 }
 

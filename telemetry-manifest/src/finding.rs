@@ -27,6 +27,9 @@ pub struct Finding {
     pub event: Option<String>,
     /// The field concerned, if any.
     pub field: Option<String>,
+    /// The field group concerned, if the finding is about a group's declaration or
+    /// its struct rather than about one event.
+    pub group: Option<String>,
     /// Where in the manifest, if the finding involves it.
     pub manifest_span: Option<ByteSpan>,
     /// Where in the event struct, if the finding involves it.
@@ -42,6 +45,7 @@ impl Finding {
             help: help.into(),
             event: None,
             field: None,
+            group: None,
             manifest_span: None,
             code: None,
         }
@@ -58,6 +62,13 @@ impl Finding {
     #[must_use]
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    /// Names the field group.
+    #[must_use]
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
         self
     }
 

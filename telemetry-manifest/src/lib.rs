@@ -46,27 +46,39 @@ mod check;
 mod finding;
 mod load;
 mod model;
+mod privacy;
 pub mod rules;
 mod rust_types;
 mod valid;
 mod vocab;
 
 pub use check::{
-    EventStruct, StructField, check_enum_variants, check_event_struct, check_field_type, closest,
-    default_event_name, enum_values_message, type_mismatch_help, type_mismatch_message,
+    EventStruct, GroupStruct, StructField, check_enum_variants, check_event_struct,
+    check_field_type, check_group_struct, closest, default_event_name, enum_values_message,
+    type_mismatch_help, type_mismatch_message,
 };
 pub use finding::{CodeTarget, Finding};
 pub use load::{
-    LoadError, Loaded, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES, line_column,
-    load_bytes, load_path, parse_str, parse_value,
+    LoadError, Loaded, LoadedPolicy, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES,
+    line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
 };
-pub use model::{ByteSpan, Event, Field, Located, LocatedMap, Manifest, OptOut, Policy, Project};
+pub use model::{
+    ByteSpan, Event, Field, Group, Located, LocatedMap, Manifest, MetadataKey, OptOut, Policy,
+    Project, WaiverEntry,
+};
+pub use privacy::{
+    ASSUMED_VERSION_VALUES, CATEGORY_HINTS, Cardinality, CategoryHint, FACT_FIRST_WORDS,
+    IDENTIFIER_FIRST_WORDS, IDENTIFIER_LAST_WORDS, QUALIFIER_WORDS, WAIVABLE, Waived, Waiver,
+    WaiverScope, apply_waivers, category_hint, check_privacy, check_waivers, identifier_like,
+    resolve_waivers, thousands,
+};
 pub use rules::{Enforced, Level, RULES, Rule};
 pub use rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
 pub use valid::{
-    DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS, DEFAULT_MAX_RETENTION_DAYS, EventDef,
-    FieldDef, Text, ValidManifest, ValidPolicy, ValidProject, check_policy, is_placeholder,
-    is_snake_case, validate,
+    DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS, DEFAULT_MAX_EVENTS,
+    DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS, EventDef, FieldDef, GroupDef, Owner, Text,
+    ValidManifest, ValidPolicy, ValidProject, check_policy, is_placeholder, is_snake_case,
+    validate,
 };
 pub use vocab::{
     Category, ConsentModel, ContextField, Date, Expiry, FieldType, bucket_labels,

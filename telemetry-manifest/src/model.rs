@@ -137,9 +137,32 @@ pub struct Manifest {
     /// The privacy policy the events must meet; strict defaults apply when absent.
     #[serde(default)]
     pub policy: Option<Located<Policy>>,
+    /// A file that holds the policy instead of a `policy` section, so that several
+    /// workspaces share one: a path relative to the manifest's directory, ending in
+    /// `.yaml` or `.yml`, whose top level has the keys of [`Policy`].
+    #[serde(default)]
+    pub policy_file: Option<Located<String>>,
+    /// The field groups, by name (snake_case): sets of fields declared once and
+    /// embedded in several events.
+    #[serde(default)]
+    pub groups: LocatedMap<Group>,
     /// The events, by name (snake_case).
     #[serde(default)]
     pub events: LocatedMap<Event>,
+}
+
+/// A field group: a set of fields declared once and embedded in several events,
+/// such as the platform a program runs on.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// What the fields of the group say together, in plain language.
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// The group's fields, by name (snake_case, the Rust field names of the group
+    /// struct).
+    #[serde(default)]
+    pub fields: LocatedMap<Field>,
 }
 
 /// The project that collects the data.
@@ -204,6 +227,77 @@ pub struct Policy {
     /// The most distinct value combinations one event may take (default 10,000).
     #[serde(default)]
     pub max_combinations: Option<Located<u64>>,
+    /// Which metadata every event and field must have (default: all of
+    /// [`MetadataKey::ALL`]).
+    #[serde(default)]
+    pub required_metadata: Option<Located<Vec<Located<MetadataKey>>>>,
+    /// How far ahead of today an event's `expires` may lie, in days (default 730).
+    #[serde(default)]
+    pub max_expiry_days: Option<Located<u32>>,
+    /// Whether an event may declare `expires: never` (default `false`).
+    #[serde(default)]
+    pub allow_never_expires: Option<Located<bool>>,
+    /// How many events the manifest may declare before a warning (default 10).
+    #[serde(default)]
+    pub max_events: Option<Located<u32>>,
+}
+
+/// A piece of metadata the policy can require, listed in `policy.required_metadata`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetadataKey {
+    /// An event's `description`.
+    Description,
+    /// An event's `purpose`.
+    Purpose,
+    /// An event's `owner`.
+    Owner,
+    /// An event's `since`.
+    Since,
+    /// An event's `expires`.
+    Expires,
+    /// A field's `description`.
+    FieldDescription,
+}
+
+impl MetadataKey {
+    /// Every key, in the order the policy lists them by default.
+    pub const ALL: [MetadataKey; 6] = [
+        MetadataKey::Description,
+        MetadataKey::Purpose,
+        MetadataKey::Owner,
+        MetadataKey::Since,
+        MetadataKey::Expires,
+        MetadataKey::FieldDescription,
+    ];
+
+    /// The word used in the manifest, such as `field_description`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MetadataKey::Description => "description",
+            MetadataKey::Purpose => "purpose",
+            MetadataKey::Owner => "owner",
+            MetadataKey::Since => "since",
+            MetadataKey::Expires => "expires",
+            MetadataKey::FieldDescription => "field_description",
+        }
+    }
+}
+
+/// One entry of a `waivers:` list, as written: an exception to one rule for one
+/// event or field, granted after a review.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverEntry {
+    /// The rule waived, by id (`TL023`) or name (`identifier-like-field`).
+    pub rule: Located<String>,
+    /// Why the finding does not apply, in plain language.
+    #[serde(default)]
+    pub reason: Option<Located<String>>,
+    /// Where the exception was reviewed: a pull request, an issue or a review
+    /// document.
+    #[serde(default)]
+    pub review: Option<Located<String>>,
 }
 
 /// One event: a thing that happened, sent with a fixed set of fields.
@@ -231,6 +325,14 @@ pub struct Event {
     /// The fields, by name (snake_case, the Rust field names).
     #[serde(default)]
     pub fields: LocatedMap<Field>,
+    /// Reviewed exceptions to event-level rules for this event.
+    #[serde(default)]
+    pub waivers: Option<Located<Vec<Located<WaiverEntry>>>>,
+    /// The field groups the event embeds, by name: each group's fields are sent
+    /// with the event's own, and the event struct holds the group's struct as a
+    /// field named after the group.
+    #[serde(default)]
+    pub groups: Option<Located<Vec<Located<String>>>>,
 }
 
 /// One field of an event.
@@ -255,4 +357,7 @@ pub struct Field {
     /// clamped to it.
     #[serde(default)]
     pub max: Option<Located<u64>>,
+    /// Reviewed exceptions to field-level rules for this field.
+    #[serde(default)]
+    pub waivers: Option<Located<Vec<Located<WaiverEntry>>>>,
 }

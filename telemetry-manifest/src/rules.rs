@@ -224,7 +224,7 @@ rules! {
     MISSING_METADATA = "TL016" "missing-metadata" Error Linter {
         summary: "an event or the project lacks a description, purpose, owner, contact or opt-out",
         why: "users can only judge an event when they know what it is, why it is collected, who answers for it and how to opt out",
-        details: "Required: the project's `contact` and at least one `opt_out` way; each event's `description`, `purpose`, `owner`, `since` and `expires`; each field's `description`.",
+        details: "Required: the project's `contact` and at least one `opt_out` way, always; and, unless the policy says otherwise, each event's `description`, `purpose`, `owner`, `since` and `expires`, and each field's `description`. A policy lists what it requires in `required_metadata`, from `description`, `purpose`, `owner`, `since`, `expires` and `field_description`; the default is all six.",
         example: "```yaml\nevents:\n  command_finished:\n    description: A command ran to completion.\n    # no purpose, no owner\n```",
         fix: "Add the missing key with a real answer.",
     }
@@ -245,14 +245,14 @@ rules! {
     RETENTION_OVER_LIMIT = "TL019" "retention-over-limit" Error Linter {
         summary: "a retention period exceeds the policy's `max_retention_days`",
         why: "data kept longer than needed is data that can leak, be subpoenaed or be repurposed",
-        details: "The limit is `policy.max_retention_days`, 365 days when the policy does not say.",
+        details: "The limit is `policy.max_retention_days`, 365 days when the policy does not say. An event's retention is waivable per event, in `events.<name>.waivers`; the project's is not.",
         example: "```yaml\nproject:\n  retention_days: 730\n```",
         fix: "Lower `retention_days` to the policy's limit or less.",
     }
     CATEGORY_NOT_ALLOWED = "TL020" "category-not-allowed" Error Linter {
         summary: "a field uses a data category the policy does not allow",
         why: "higher data categories reveal more about a person and need a review that the policy has not granted",
-        details: "Allowed by default: `technical` and `interaction`. A project widens the list in `policy.allowed_categories`.",
+        details: "Allowed by default: `technical` and `interaction`. A project widens the list in `policy.allowed_categories`, or, for one reviewed field, waives the rule in the field's `waivers`.",
         example: "```yaml\n      file_count: { type: count, category: stored_content, description: Files in the project. }\n```",
         fix: "Send a coarser field that fits an allowed category, or, after review, add the category to `policy.allowed_categories`.",
     }
@@ -262,6 +262,97 @@ rules! {
         details: "",
         example: "```text\nTELEMETRY.md was generated before `retries` was added to `command_finished`\n```",
         fix: "Run `cargo telemetry-lint doc` and commit the result.",
+    }
+    FINGERPRINTING_RISK = "TL022" "fingerprinting-risk" Error Linter {
+        summary: "an event can take more distinct value combinations than the policy's `max_combinations`",
+        why: "the more distinct combinations an event's fields can take, the fewer people share each one, until a combination singles out one person or machine",
+        details: "The combinations are the product of each field's number of values: an `enum`'s `values`, a bucket field's buckets (one more than its bounds), 2 for `bool`, `max + 1` for a `count` with `max`, 5 for `os_family`, 7 for `arch`. A `count` without `max` is unbounded and always over the limit. A `version` sends `major.minor`, whose values the manifest cannot list; it is counted as 50 values, about the releases of a program seen in a year of data. An `Option` field may also send `null`, which the manifest cannot tell, so the figure can be one value per optional field short. Fields of embedded groups count too; the context of `project.context` does not. The arithmetic saturates, so no manifest overflows it. The limit is `policy.max_combinations`, 10,000 when the policy does not say. Waivable per event, in `events.<name>.waivers`.",
+        example: "```yaml\n    fields: # 64 x 64 x 64 x 64 = 16,777,216 combinations\n      a: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n      b: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n      c: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n      d: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n```",
+        fix: "Coarsen the fields that contribute most (fewer enum values, fewer buckets, a lower `max`), give every `count` a `max`, split the event, or drop a field the decision does not need. After review, raise `policy.max_combinations` or waive the rule for the event.",
+    }
+    IDENTIFIER_LIKE_FIELD = "TL023" "identifier-like-field" Error Linter {
+        summary: "a field's name says it identifies a person, a machine, a file or a place, whatever its type",
+        why: "a field named as an identifier is one by intent: a number or a hash that stands for a user, a device or a file links all their events together as well as the name itself would",
+        details: "The field's name is split at `_` into words. It is identifier-like when its last word is one of: `id`, `uid`, `uuid`, `guid`, `pid`, `hwid`, `imei`, `userid`, `username`, `deviceid`, `machineid`, `sessionid`, `email`, `login`, `account`, `host`, `hostname`, `ip`, `ipv4`, `ipv6`, `mac`, `peer`, `address`, `addr`, `phone`, `serial`, `ssn`, `iban`, `token`, `secret`, `password`, `passwd`, `key`, `hash`, `digest`, `fingerprint`, `cookie`, `name`, `filename`, `filepath`, `path`, `cwd`, `dir`, `directory`, `folder`, `url`, `uri`, `query`; or when its first word is one of `user`, `device`, `machine`, `session`, `install`, `installation`, `account`, `host`, `email`, `file`, `serial`, `phone`, `ip`, `mac` and its last word is not a word for a quantity, a kind or a state of the thing: `count`, `total`, `kind`, `type`, `class`, `category`, `len`, `length`, `size`, `depth`, `bucket`, `duration`, `age`, `tier`, `mode`, `status`, `state`, `format`, `scheme`, `version`, `os`, `arch`, `family`, `source`, `provider`, `present`, `known`, `set`, `enabled`, `configured`, `verified`, `valid`, `found`, `missing`. A name that starts with `has`, `is`, `uses`, `with`, `num`, `n`, `count`, `total`, `max`, `min` or `avg` states a fact about the thing and is not flagged (`has_email`, `num_users`). So `user_id`, `host`, `config_path` and `email` are identifier-like; `user_count`, `email_kind` and `has_email` are not. Waivable per field, in the field's `waivers`.",
+        example: "```yaml\n      user_id: { type: count, category: interaction, description: Which account ran the command. }\n```",
+        fix: "Send the coarse fact the decision needs under a name that says so (`is_logged_in`, `account_kind`, `user_count`), or drop the field. If the name misleads and the field identifies nothing, rename it, or waive the rule for the field with the reason and the review.",
+    }
+    CATEGORY_UNDERSTATED = "TL024" "category-understated" Error Linter {
+        summary: "a field's name and type say it reveals a higher data category than the one declared",
+        why: "the data category tells users and reviewers how sensitive a field is; understating it lets stored content or sensitive personal facts pass a review meant for technical data",
+        details: "A field's name is split at `_` into words and compared with a small table. A `count` or `size_bucket` named after what the user stores or works on (`file`, `files`, `document`, `documents`, `project`, `projects`, `repo`, `repos`, `repository`, `repositories`, `workspace`, `workspaces`, `folder`, `folders`, `dir`, `dirs`, `directory`, `directories`, `note`, `notes`, `message`, `messages`, `attachment`, `attachments`, `photo`, `photos`, `image`, `images`, `contact`, `contacts`, `bookmark`, `bookmarks`, `commit`, `commits`) is at least `stored_content`. A field of any type named after a personal or sensitive fact (`gender`, `sex`, `birthday`, `birthdate`, `religion`, `health`, `medical`, `diagnosis`, `salary`, `income`, `ethnicity`, `nationality`, `disability`, `latitude`, `longitude`, `geolocation`, `gps`, `city`, `zipcode`, `postcode`) is `highly_sensitive`. A field already reported as identifier-like (TL023) is not reported again. After Mozilla's check that a metric's name does not need a higher data sensitivity than declared. Waivable per field, in the field's `waivers`.",
+        example: "```yaml\n      file_count: { type: count, max: 1000, category: technical, description: How many files the project has. }\n```",
+        fix: "Declare the category the name implies (the policy must then allow it), or, if the name misleads, rename the field after what it really counts.",
+    }
+    EXPIRY_TOO_FAR = "TL025" "expiry-too-far" Error Linter {
+        summary: "an event's `expires` lies further ahead of today than the policy's `max_expiry_days`",
+        why: "an expiry is a promise to look at the event again; one set years ahead means the data keeps flowing long after anyone last asked whether it is still needed",
+        details: "Compared with today's date in UTC. The horizon is `policy.max_expiry_days`, 730 days when the policy does not say. Waivable per event, in `events.<name>.waivers`.",
+        example: "```yaml\n    expires: 2035-12-31\n```",
+        fix: "Move `expires` within the horizon and review the event again by then; the message gives the latest date allowed.",
+    }
+    NEVER_EXPIRES = "TL026" "never-expires" Error Linter {
+        summary: "an event declares `expires: never` and the policy does not allow it",
+        why: "an event without an end date is never reviewed again, so it outlives the question it was meant to answer",
+        details: "A policy allows such events with `allow_never_expires: true`; by default it does not. Waivable per event, in `events.<name>.waivers`.",
+        example: "```yaml\n    expires: never\n```",
+        fix: "Give the event an end date within the policy's `max_expiry_days`, or, after review, set `allow_never_expires: true` in the policy.",
+    }
+    TOO_MANY_EVENTS = "TL027" "too-many-events" Warning Linter {
+        summary: "the manifest declares more events than the policy's `max_events`",
+        why: "every event is more data to justify, protect and explain to users; a long list of events is rarely all needed and hard for users to review",
+        details: "The limit is `policy.max_events`, 10 when the policy does not say, the number the field recommends a project start with. A warning: it does not fail the check.",
+        example: "```yaml\nevents: # eleven events, and the policy says nothing\n```",
+        fix: "Merge events that answer the same question, remove those no decision needs, or raise `policy.max_events` once every event has earned its place.",
+    }
+    INVALID_WAIVER = "TL028" "invalid-waiver" Error Linter {
+        summary: "a waiver cannot be granted: it names an unknown rule, a rule that cannot be waived or a rule of the wrong scope, or lacks a real reason or review",
+        why: "a waiver records a reviewed exception to the policy; one without a reason and a review, or one of a rule the compiler enforces, hides a privacy problem instead of documenting a decision",
+        details: "A waiver lists `rule` (an id such as `TL023` or a name such as `identifier-like-field`), `reason` and `review` (a pull request, an issue or a review document); neither may be a placeholder. Waivable under an event's `waivers`: TL019 `retention-over-limit`, TL022 `fingerprinting-risk`, TL025 `expiry-too-far`, TL026 `never-expires`. Waivable under a field's `waivers`: TL020 `category-not-allowed`, TL023 `identifier-like-field`, TL024 `category-understated`. The rules the compiler enforces (TL001 to TL014) can never be waived: a forbidden type stays forbidden. A rule is waived once per event or field. Every granted waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\".",
+        example: "```yaml\n      query:\n        type: count\n        category: interaction\n        waivers:\n          - rule: TL006\n            reason: the query is short\n            review: TODO\n```",
+        fix: "Name a waivable rule of the right scope with a real reason and review, or remove the waiver and fix the finding.",
+    }
+    UNUSED_WAIVER = "TL029" "unused-waiver" Error Linter {
+        summary: "a waiver matches no finding",
+        why: "a stale waiver is listed in `TELEMETRY.md` as an exception that no longer exists, and would silently excuse a new finding of the same rule later",
+        details: "Waivers are matched after every check has run. A waiver whose finding is gone (the field was renamed, coarsened or removed) is reported so it can be removed.",
+        example: "```yaml\n      account_kind:\n        type: enum\n        values: [personal, work]\n        category: interaction\n        waivers:\n          - rule: TL023 # `account_kind` is not identifier-like\n            reason: the kind of account, not the account\n            review: https://github.com/acme/acme/pull/42\n```",
+        fix: "Remove the waiver.",
+    }
+    UNDECLARED_GROUP = "TL030" "undeclared-group" Error CompilerAndLinter {
+        summary: "an event's `groups:` list or a `#[telemetry_group]` struct names a field group the manifest does not declare",
+        why: "fields sent through an undeclared group are missing from the published data dictionary, so users are not told they are sent",
+        details: "Field groups are declared once, under the manifest's top-level `groups:`. An event embeds a group by listing it under its own `groups:`; the group's Rust struct carries `#[telemetry_group]` and is named after the group (or names it with `name = \"...\"`).",
+        example: "```yaml\nevents:\n  command_started:\n    groups: [platfrom] # no `platfrom` under `groups:`\n```",
+        fix: "Declare the group under `groups:` with its description and fields, or correct the name.",
+    }
+    GROUP_FIELD_COLLISION = "TL031" "group-field-collision" Error CompilerAndLinter {
+        summary: "two fields of one event share a name: an own field and a field of an embedded group, or fields of two embedded groups",
+        why: "an event's fields are sent side by side, so two fields of one name would overwrite each other and the data dictionary could not say which value is sent",
+        details: "An event sends its own fields and the fields of every group it embeds, all under `\"fields\"` in the payload. A group listed twice in one event collides with itself.",
+        example: "```yaml\ngroups:\n  platform:\n    fields:\n      os: { type: os_family, category: technical, description: Operating system family. }\nevents:\n  command_started:\n    groups: [platform]\n    fields:\n      os: { type: os_family, category: technical, description: Operating system family. }\n```",
+        fix: "Keep the field in one place: remove it from the event or from the group, or rename one of the two.",
+    }
+    GROUP_EMBEDDING_MISMATCH = "TL032" "group-embedding-mismatch" Error CompilerAndLinter {
+        summary: "an event struct does not embed exactly the groups its declaration lists, each as a field typed with the group's struct",
+        why: "a group's fields are sent only through its embedded struct, so a missing or wrong embedding sends other fields than the data dictionary lists",
+        details: "An event that lists `groups: [platform]` has a field `platform` whose type is the `#[telemetry_group]` struct of group `platform`. The compiler checks the type through `TelemetryGroup::NAME`, so an alias or the struct of another group is caught too. A field named after a group that the event does not list is reported as well.",
+        example: "```yaml\nevents:\n  command_started:\n    groups: [platform]\n```\n```rust\n#[telemetry_event]\nstruct CommandStarted { command: Command } // no `platform: Platform`\n```",
+        fix: "Give the struct one field per listed group, named after the group and typed with the group's `#[telemetry_group]` struct, or change the event's `groups:`.",
+    }
+    MISSING_GROUP_STRUCT = "TL033" "missing-group-struct" Error Linter {
+        summary: "a field group that events embed has no `#[telemetry_group]` struct",
+        why: "events can send a group's fields only through its struct, so without one the data dictionary lists fields the program cannot send as declared",
+        details: "",
+        example: "```yaml\ngroups:\n  platform: # no `#[telemetry_group] struct Platform`\n    fields:\n      os: { type: os_family, category: technical, description: Operating system family. }\n```",
+        fix: "Add `#[telemetry_group] struct Platform { .. }` with the group's fields, or remove the group and the events' references to it.",
+    }
+    UNUSED_GROUP = "TL034" "unused-group" Warning Linter {
+        summary: "a field group is declared but no event embeds it",
+        why: "a group that no event embeds lists fields in the data dictionary that are never sent, which makes the document harder to trust",
+        details: "",
+        example: "```yaml\ngroups:\n  platform: # no event lists `groups: [platform]`\n```",
+        fix: "List the group under `groups:` of the events that send its fields, or remove it and its struct.",
     }
 }
 
@@ -316,12 +407,55 @@ pub fn render_rules_markdown() -> String {
             summary = rule.summary.replace('|', "\\|"),
         );
     }
+    out.push('\n');
+    out.push_str(POLICY_DOCS);
     for rule in RULES {
         out.push('\n');
         out.push_str(&render_rule(rule));
     }
     out
 }
+
+/// The section of `docs/rules.md` on the policy the rules hold a manifest to: its
+/// keys with their strict defaults, shared policy files and waivers.
+pub const POLICY_DOCS: &str = "## The policy
+
+The linter holds the manifest to a privacy policy. Without one, the strict defaults apply. A manifest sets its own in a `policy` section, or names a shared file in `policy_file`:
+
+| key | default | what it limits | rule |
+|---|---|---|---|
+| `max_retention_days` | 365 | the retention of the project and of each event, in days | TL019 |
+| `allowed_categories` | `[technical, interaction]` | the data categories fields may use | TL020 |
+| `required_metadata` | all of `[description, purpose, owner, since, expires, field_description]` | the metadata each event (and, with `field_description`, each field) must have; the project's `contact` and an opt-out are always required | TL016 |
+| `max_combinations` | 10,000 | the distinct value combinations one event may take | TL022 |
+| `max_expiry_days` | 730 | how far ahead of today `expires` may lie, in days | TL025 |
+| `allow_never_expires` | `false` | whether `expires: never` is allowed | TL026 |
+| `max_events` | 10 | how many events the manifest declares before a warning | TL027 |
+
+**A shared policy file.** Several workspaces keep one policy by naming it in their manifests, at the top level, instead of a `policy` section (a manifest with both cannot be checked):
+
+```yaml
+policy_file: ../shared/telemetry-policy.yaml
+```
+
+The path is relative to the manifest's folder and must end in `.yaml` or `.yml`; an absolute path is refused, so a manifest cannot make CI read an arbitrary file. The file's top level has the keys of `policy`, and it is loaded with the manifest's limits (size, nesting, aliases; unknown and duplicate keys refused). A file that cannot be read or parsed stops the check (exit code 2) with a snippet of the file and of the `policy_file` line. Findings that quote a limit name the file.
+
+**Waivers.** A finding of a judgement rule can be waived for one event or field, in the manifest, with the reason and the review that granted it:
+
+```yaml
+      user_id:
+        type: count
+        max: 20
+        category: interaction
+        description: The position of the account among the machine's accounts.
+        waivers:
+          - rule: TL023 # or identifier-like-field
+            reason: the position on the machine, never an account id
+            review: https://github.com/acme/acme/pull/42
+```
+
+Waivable on an event (`events.<name>.waivers`): TL019, TL022, TL025, TL026. Waivable on a field: TL020, TL023, TL024. The rules the compiler enforces (TL001 to TL014) are never waivable. A waived finding is not reported; every waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\". A waiver that cannot be granted is a TL028 finding, one that matches no finding a TL029 finding.
+";
 
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();

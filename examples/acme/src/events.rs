@@ -40,13 +40,33 @@ pub enum Template {
     Library,
 }
 
+/// The platform acme runs on: the field group `platform`, declared once in the
+/// manifest and embedded in the events that carry it. Its fields are sent beside
+/// the event's own.
+#[telemetry_core::telemetry_group]
+pub struct Platform {
+    pub os: OsFamily,
+    pub arch: Arch,
+    pub acme_version: Version,
+}
+
+impl Platform {
+    /// The platform this build of acme runs on: the target it was compiled for and
+    /// its version, major and minor only.
+    pub fn current() -> Self {
+        Platform {
+            os: OsFamily::current(),
+            arch: Arch::current(),
+            acme_version: Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or(Version::new(0, 0)),
+        }
+    }
+}
+
 /// A command was started, with the platform acme runs on.
 #[telemetry_core::telemetry_event]
 pub struct CommandStarted {
     pub command: Command,
-    pub os: OsFamily,
-    pub arch: Arch,
-    pub acme_version: Version,
+    pub platform: Platform,
 }
 
 /// A command ran to its end.

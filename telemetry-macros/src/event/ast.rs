@@ -1,12 +1,14 @@
-//! The event struct as the macro sees it: the `syn` item turned into our own
-//! structure, keeping the original tokens for spans.
+//! The event or group struct as the macro sees it: the `syn` item turned into our
+//! own structure, keeping the original tokens for spans.
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use telemetry_manifest::{Finding, rules};
 
-/// A struct accepted as an event: non-generic, with named fields.
+use super::Kind;
+
+/// A struct accepted as an event or a group: non-generic, with named fields.
 pub(crate) struct EventInput<'a> {
     /// The struct's name.
     pub(crate) ident: &'a syn::Ident,
@@ -24,11 +26,12 @@ pub(crate) struct FieldInput<'a> {
 
 /// Accepts a struct with named fields and no generics; anything else is a TL012
 /// error on the tokens at fault.
-pub(crate) fn parse(item: &syn::DeriveInput) -> Result<EventInput<'_>, syn::Error> {
+pub(crate) fn parse(item: &syn::DeriveInput, kind: Kind) -> Result<EventInput<'_>, syn::Error> {
+    let attribute = kind.attribute();
     let shape_error = |span: Span, what: &str, fix: &str| {
         let finding = Finding::new(
             rules::UNSUPPORTED_EVENT_SHAPE,
-            format!("`#[telemetry_event]` cannot be placed on {what}"),
+            format!("`#[{attribute}]` cannot be placed on {what}"),
             fix,
         );
         syn::Error::new(span, finding.render_for_compiler())
@@ -39,14 +42,17 @@ pub(crate) fn parse(item: &syn::DeriveInput) -> Result<EventInput<'_>, syn::Erro
             return Err(shape_error(
                 data.enum_token.span,
                 "an enum",
-                "declare the event as a struct with named fields; an enum that a field carries derives `TelemetryValue` instead",
+                &format!(
+                    "declare the {} as a struct with named fields; an enum that a field carries derives `TelemetryValue` instead",
+                    kind.noun()
+                ),
             ));
         }
         syn::Data::Union(data) => {
             return Err(shape_error(
                 data.union_token.span,
                 "a union",
-                "declare the event as a struct with named fields",
+                &format!("declare the {} as a struct with named fields", kind.noun()),
             ));
         }
     };

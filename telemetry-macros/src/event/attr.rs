@@ -1,16 +1,18 @@
 //! Parsing the attribute's own arguments: `#[telemetry_event]` or
-//! `#[telemetry_event(name = "event_name")]`.
+//! `#[telemetry_event(name = "event_name")]`, and the same for `#[telemetry_group]`.
 
 use proc_macro2::{Span, TokenStream};
 
+use super::Kind;
+
 /// The attribute's arguments.
 pub(crate) struct Args {
-    /// The explicit event name and the span of its literal, if given.
+    /// The explicit event or group name and the span of its literal, if given.
     pub(crate) name: Option<(String, Span)>,
 }
 
 /// Parses the arguments; every problem is reported, none stops the parse.
-pub(crate) fn parse(tokens: TokenStream) -> Result<Args, syn::Error> {
+pub(crate) fn parse(tokens: TokenStream, kind: Kind) -> Result<Args, syn::Error> {
     let mut args = Args { name: None };
     if tokens.is_empty() {
         return Ok(args);
@@ -24,8 +26,11 @@ pub(crate) fn parse(tokens: TokenStream) -> Result<Args, syn::Error> {
             args.name = Some((literal.value(), literal.span()));
             Ok(())
         } else {
-            Err(meta
-                .error("unknown argument; `#[telemetry_event]` takes only `name = \"event_name\"`"))
+            Err(meta.error(format!(
+                "unknown argument; `#[{}]` takes only `name = \"{}_name\"`",
+                kind.attribute(),
+                kind.noun()
+            )))
         }
     });
     syn::parse::Parser::parse2(parser, tokens)?;

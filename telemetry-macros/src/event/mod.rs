@@ -1,14 +1,23 @@
-//! `#[telemetry_event]`: parse, find the manifest, check, expand.
+//! `#[telemetry_event]` and `#[telemetry_group]`: parse, find the manifest, check,
+//! expand.
+//!
+//! Both attributes run the same pipeline; a group struct is checked against
+//! `groups.<name>` with the same field checks as an event against
+//! `events.<name>`. An event that embeds a group holds the group's struct as a
+//! field named after the group; that field is checked as an embedding (its type
+//! must be the group's struct, asserted through `TelemetryGroup::NAME`), and the
+//! group's fields are checked once, on the group struct.
 //!
 //! Every problem becomes a compile error on the tokens at fault, and all of them are
 //! reported in one build. Whatever the errors, the struct is emitted unchanged with
-//! an impl of `TelemetryEvent` (a placeholder one when the checks failed), so the
-//! user sees the real problems and not a cascade of "no such item" errors.
+//! an impl of `TelemetryEvent` or `TelemetryGroup` (a placeholder one when the
+//! checks failed), so the user sees the real problems and not a cascade of "no
+//! such item" errors.
 
 mod ast;
 mod attr;
 mod expand;
-mod manifest;
+pub(crate) mod manifest;
 
 use std::path::PathBuf;
 
@@ -16,11 +25,46 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use telemetry_manifest::{
-    CodeTarget, EventStruct, Finding, StructField, TypeClass, ValidManifest, classify_type,
-    default_event_name, is_snake_case, line_column, rules,
+    CodeTarget, Enforced, EventStruct, Finding, GroupStruct, Owner, StructField, TypeClass,
+    ValidManifest, classify_type, default_event_name, is_snake_case, line_column, rules,
 };
 
 use expand::{Declared, FieldPlan, Plan};
+
+/// Which attribute is expanded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `#[telemetry_event]`: the struct is an event.
+    Event,
+    /// `#[telemetry_group]`: the struct is a field group.
+    Group,
+}
+
+impl Kind {
+    /// The attribute's name.
+    pub(crate) const fn attribute(self) -> &'static str {
+        match self {
+            Kind::Event => "telemetry_event",
+            Kind::Group => "telemetry_group",
+        }
+    }
+
+    /// `event` or `group`.
+    pub(crate) const fn noun(self) -> &'static str {
+        match self {
+            Kind::Event => "event",
+            Kind::Group => "group",
+        }
+    }
+
+    /// The manifest section that declares the struct.
+    const fn section(self) -> &'static str {
+        match self {
+            Kind::Event => "events",
+            Kind::Group => "groups",
+        }
+    }
+}
 
 /// Errors collected along the pipeline.
 #[derive(Default)]
@@ -46,20 +90,23 @@ impl Errors {
     }
 }
 
-/// Expands `#[telemetry_event(attr)] item`; `local_file` is the source file of the
-/// struct, when the compiler knows it.
+/// Expands `#[telemetry_event(attr)] item` or `#[telemetry_group(attr)] item`;
+/// `local_file` is the source file of the struct, when the compiler knows it.
 pub(crate) fn expand(
+    kind: Kind,
     attr: TokenStream,
     item: TokenStream,
     local_file: Option<PathBuf>,
 ) -> TokenStream {
+    let attribute = kind.attribute();
+    let noun = kind.noun();
     let parsed: syn::DeriveInput = match syn::parse2(item.clone()) {
         Ok(parsed) => parsed,
         Err(_) => {
             let finding = Finding::new(
                 rules::UNSUPPORTED_EVENT_SHAPE,
-                "`#[telemetry_event]` can only be placed on a struct with named fields",
-                "move the attribute to the struct that carries the event",
+                format!("`#[{attribute}]` can only be placed on a struct with named fields"),
+                format!("move the attribute to the struct that carries the {noun}"),
             );
             let error = syn::Error::new(Span::call_site(), finding.render_for_compiler());
             let error = error.to_compile_error();
@@ -67,17 +114,18 @@ pub(crate) fn expand(
         }
     };
     let mut errors = Errors::default();
-    let args = attr::parse(attr).unwrap_or_else(|error| {
+    let args = attr::parse(attr, kind).unwrap_or_else(|error| {
         errors.push(error);
         attr::Args { name: None }
     });
-    let event_name = match &args.name {
+    let name = match &args.name {
         Some((name, span)) => {
             if !is_snake_case(name) {
                 errors.push(syn::Error::new(
                     *span,
                     format!(
-                        "event name `{name}` is not snake_case\n  = help: write it in lowercase words joined by `_`, as the manifest names events"
+                        "{noun} name `{name}` is not snake_case\n  = help: write it in lowercase words joined by `_`, as the manifest names {}",
+                        kind.section()
                     ),
                 ));
             }
@@ -85,7 +133,7 @@ pub(crate) fn expand(
         }
         None => default_event_name(&parsed.ident.to_string()),
     };
-    let input = match ast::parse(&parsed) {
+    let input = match ast::parse(&parsed, kind) {
         Ok(input) => Some(input),
         Err(error) => {
             errors.push(error);
@@ -93,7 +141,7 @@ pub(crate) fn expand(
         }
     };
 
-    // The plan borrows the cached parse: nothing of the manifest is copied per event.
+    // The plan borrows the cached parse: nothing of the manifest is copied per struct.
     let located = manifest::locate(local_file.as_deref());
     let found = located.as_ref().ok().map(|path| manifest::load(path));
     let shown = found
@@ -101,17 +149,19 @@ pub(crate) fn expand(
         .map(|found| manifest::display_path(&found.path))
         .unwrap_or_default();
     let mut plan = Plan {
+        kind,
         item: &parsed,
-        event_name: event_name.clone(),
+        name: name.clone(),
         manifest_path: found.as_ref().map(|found| found.path.as_path()),
         declared: None,
         fields: Vec::new(),
+        embedded: Vec::new(),
     };
     if let Err(message) = &located {
         errors.push(syn::Error::new(
             Span::call_site(),
             format!(
-                "cannot check event `{event_name}`: {message}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
+                "cannot check {noun} `{name}`: {message}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
                 manifest::MANIFEST_FILE,
                 manifest::MANIFEST_ENV
             ),
@@ -131,33 +181,41 @@ pub(crate) fn expand(
                 errors.push(syn::Error::new(
                     Span::call_site(),
                     format!(
-                        "cannot check event `{event_name}`: {shown}{place}: {}\n  = help: {}",
+                        "cannot check {noun} `{name}`: {shown}{place}: {}\n  = help: {}",
                         error.message, error.help
                     ),
                 ));
             }
             Ok((valid, manifest_findings)) => {
+                let context = Context {
+                    valid,
+                    shown: &shown,
+                    source,
+                };
                 if let Some(input) = &input {
                     check(
+                        kind,
                         input,
-                        valid,
+                        &context,
                         manifest_findings,
-                        &event_name,
-                        &shown,
-                        source,
+                        &name,
                         &mut errors,
                         &mut plan,
                     );
                 }
-                plan.declared = valid
-                    .events
-                    .iter()
-                    .find(|e| e.name.value == event_name)
-                    .map(|event| Declared {
-                        event,
-                        shown: &shown,
-                        source,
-                    });
+                let declared = match kind {
+                    Kind::Event => valid
+                        .events
+                        .iter()
+                        .find(|e| e.name.value == name)
+                        .map(|e| Owner::Event(&e.name.value)),
+                    Kind::Group => valid.group(&name).map(|g| Owner::Group(&g.name.value)),
+                };
+                plan.declared = declared.map(|owner| Declared {
+                    owner,
+                    shown: &shown,
+                    source,
+                });
             }
         }
     }
@@ -170,33 +228,57 @@ pub(crate) fn expand(
     }
 }
 
-/// Runs the shared checks and records the per-field plan for the expansion.
-#[allow(clippy::too_many_arguments)]
-fn check<'a>(
-    input: &ast::EventInput<'_>,
+/// The manifest an expansion checks against.
+struct Context<'a> {
     valid: &'a ValidManifest,
-    manifest_findings: &[Finding],
-    event_name: &str,
-    shown: &str,
-    source: &str,
-    errors: &mut Errors,
-    plan: &mut Plan<'a>,
-) {
-    let manifest_place = |finding: &Finding| {
+    shown: &'a str,
+    source: &'a str,
+}
+
+impl Context<'_> {
+    /// `\n  = manifest: path:line:column` for a finding that points into the manifest.
+    fn place(&self, finding: &Finding) -> String {
         finding
             .manifest_span
             .map(|span| {
-                let (line, column) = line_column(source, span.offset);
-                format!("\n  = manifest: {shown}:{line}:{column}")
+                let (line, column) = line_column(self.source, span.offset);
+                format!("\n  = manifest: {}:{line}:{column}", self.shown)
             })
             .unwrap_or_default()
-    };
+    }
+}
+
+/// Whether a finding of the manifest's validation concerns this struct: a
+/// compile-time rule about its event or group, or about the manifest as a whole.
+fn concerns(kind: Kind, name: &str, finding: &Finding) -> bool {
+    if finding.rule.enforced != Enforced::CompilerAndLinter {
+        return false;
+    }
+    match kind {
+        Kind::Event => {
+            finding.group.is_none() && finding.event.as_deref().is_none_or(|e| e == name)
+        }
+        Kind::Group => {
+            finding.event.is_none() && finding.group.as_deref().is_none_or(|g| g == name)
+        }
+    }
+}
+
+/// Runs the shared checks and records the per-field plan for the expansion.
+fn check<'a>(
+    kind: Kind,
+    input: &ast::EventInput<'_>,
+    context: &Context<'a>,
+    manifest_findings: &[Finding],
+    name: &str,
+    errors: &mut Errors,
+    plan: &mut Plan<'a>,
+) {
+    let valid = context.valid;
     let mut faulty = vec![false; input.fields.len()];
-    // Problems of this event's declaration itself, found when the manifest was checked.
-    for finding in manifest_findings
-        .iter()
-        .filter(|f| f.event.as_deref().is_none_or(|e| e == event_name))
-    {
+    // Problems of this struct's declaration itself, found when the manifest was
+    // checked.
+    for finding in manifest_findings.iter().filter(|f| concerns(kind, name, f)) {
         let field = finding
             .field
             .as_deref()
@@ -212,29 +294,43 @@ fn check<'a>(
             format!(
                 "{}{}",
                 finding.render_for_compiler(),
-                manifest_place(finding)
+                context.place(finding)
             ),
         ));
     }
 
-    let item = EventStruct {
-        ident: input.ident.to_string(),
-        event: event_name.to_owned(),
-        fields: input
-            .fields
-            .iter()
-            .map(|f| StructField {
-                name: f.ident.to_string(),
-                ty: f.ty,
-            })
-            .collect(),
+    let fields: Vec<StructField<'_>> = input
+        .fields
+        .iter()
+        .map(|f| StructField {
+            name: f.ident.to_string(),
+            ty: f.ty,
+        })
+        .collect();
+    let ident = input.ident.to_string();
+    let findings = match kind {
+        Kind::Event => telemetry_manifest::check_event_struct(
+            valid,
+            &EventStruct {
+                ident,
+                event: name.to_owned(),
+                fields,
+            },
+        ),
+        Kind::Group => telemetry_manifest::check_group_struct(
+            valid,
+            &GroupStruct {
+                ident,
+                group: name.to_owned(),
+                fields,
+            },
+        ),
     };
-    let findings = telemetry_manifest::check_event_struct(valid, &item);
     for finding in &findings {
         let text = format!(
             "{}{}",
             finding.render_for_compiler(),
-            manifest_place(finding)
+            context.place(finding)
         );
         let error = match finding.code {
             Some(CodeTarget::FieldType(index)) => {
@@ -250,16 +346,38 @@ fn check<'a>(
         errors.push(error);
     }
 
-    let declared = valid.events.iter().find(|e| e.name.value == event_name);
+    let event = match kind {
+        Kind::Event => valid.events.iter().find(|e| e.name.value == name),
+        Kind::Group => None,
+    };
+    let group = match kind {
+        Kind::Event => None,
+        Kind::Group => valid.group(name),
+    };
+    if let Some(event) = event {
+        plan.embedded = event
+            .groups
+            .iter()
+            .filter_map(|g| valid.group(&g.value))
+            .collect();
+    }
     for (index, field) in input.fields.iter().enumerate() {
-        let name = field.ident.to_string();
-        let def = declared.and_then(|e| e.field(&name));
+        let field_name = field.ident.to_string();
+        let embeds = event
+            .filter(|e| e.embeds(&field_name))
+            .and_then(|_| valid.group(&field_name));
+        let declared = match (event, group) {
+            (Some(event), _) if embeds.is_none() => event.field(&field_name),
+            (_, Some(group)) => group.field(&field_name),
+            _ => None,
+        };
         plan.fields.push(FieldPlan {
             ident: field.ident.clone(),
             ty: field.ty.clone(),
             faulty: faulty[index],
             opaque: matches!(classify_type(field.ty), TypeClass::Opaque { .. }),
-            declared: def,
+            declared,
+            group: embeds,
         });
     }
 }
