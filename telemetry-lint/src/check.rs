@@ -282,10 +282,26 @@ pub fn run(options: &CheckOptions) -> Report {
         .findings
         .iter()
         .any(|f| f.rule == rules::INVALID_FIELD_PARAMETERS);
-    if !shape_findings {
-        for diagnostic in schema_diagnostics(&loaded) {
-            report.push(diagnostic);
-        }
+    // The schema check parses the text a second time; it runs on a second thread
+    // while this one scans the sources, and its diagnostics are pushed here as
+    // before, so the report does not depend on which finishes first.
+    let (schema, scan) = std::thread::scope(|scope| {
+        let schema = (!shape_findings).then(|| scope.spawn(|| schema_diagnostics(&loaded)));
+        let scan = workspace::scan(&loaded.workspace);
+        let schema = schema.map(|handle| {
+            handle.join().unwrap_or_else(|_| {
+                vec![Diagnostic::other(
+                    "manifest-schema",
+                    Level::Error,
+                    "the manifest could not be checked against its JSON Schema",
+                    "report this as a bug in cargo-telemetry-lint; the other checks ran",
+                )]
+            })
+        });
+        (schema.unwrap_or_default(), scan)
+    });
+    for diagnostic in schema {
+        report.push(diagnostic);
     }
     // Every finding about the manifest is collected first, so that the waivers are
     // applied to all of them in one place. Findings about the code (TL001 to TL015)
@@ -305,7 +321,6 @@ pub fn run(options: &CheckOptions) -> Report {
         report.push(place(finding));
     }
 
-    let scan = workspace::scan(&loaded.workspace);
     check_code(&loaded, &scan, &mut report, &place);
     check_doc(&loaded, options.require_doc, &mut report);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -555,16 +570,20 @@ fn check_code(
             ProblemKind::NotUtf8 => "non-utf8-source",
             ProblemKind::Unparseable => "unparseable-source",
         };
+        // An error, not a warning: events in a file the linter cannot read go
+        // unchecked, so a run that skipped one must not pass CI.
         let help = match problem.kind {
             ProblemKind::Unreadable => {
-                "check the permissions; the rest of the workspace was checked"
+                "check the permissions, or list the path in `.ignore` if it is not part of the build; the rest of the workspace was checked"
             }
-            ProblemKind::NotUtf8 => "save the file as UTF-8; the rest of the workspace was checked",
+            ProblemKind::NotUtf8 => {
+                "save the file as UTF-8, or list it in `.ignore` if it is not part of the build; the rest of the workspace was checked"
+            }
             ProblemKind::Unparseable => {
-                "fix the syntax error (`cargo check` shows it too); the rest of the workspace was checked"
+                "fix the syntax error (`cargo check` shows it too), or list the file in `.ignore` if it is not part of the build; the rest of the workspace was checked"
             }
         };
-        let mut diagnostic = Diagnostic::other(name, Level::Warning, problem.message.clone(), help);
+        let mut diagnostic = Diagnostic::other(name, Level::Error, problem.message.clone(), help);
         diagnostic.source = Some(match problem.at {
             Some((file, span)) => {
                 used_files.insert(file);

@@ -91,7 +91,7 @@ pub enum Command {
     /// both ways (events, fields, types, enum values), forbidden field types, policy
     /// breaches (missing metadata, placeholders, expiry, retention, data categories)
     /// and a stale TELEMETRY.md. Files that cannot be read or parsed are reported as
-    /// warnings and the run goes on.
+    /// errors, since their events go unchecked, and the run goes on.
     Check(CheckArgs),
     /// Write TELEMETRY.md, the data dictionary, from the manifest
     ///

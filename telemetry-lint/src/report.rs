@@ -585,7 +585,7 @@ const OTHER_KINDS: &[(&str, Level, &str)] = &[
     ),
     (
         "non-utf8-source",
-        Level::Warning,
+        Level::Error,
         "a Rust file is not UTF-8 and was skipped",
     ),
     (
@@ -600,12 +600,12 @@ const OTHER_KINDS: &[(&str, Level, &str)] = &[
     ),
     (
         "unparseable-source",
-        Level::Warning,
+        Level::Error,
         "a Rust file that mentions telemetry events is not valid Rust and was skipped",
     ),
     (
         "unreadable-source",
-        Level::Warning,
+        Level::Error,
         "a file or directory of the workspace cannot be read and was skipped",
     ),
     (

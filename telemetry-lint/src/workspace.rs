@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use heck::ToSnakeCase;
 use syn::ext::IdentExt;
@@ -309,9 +310,48 @@ pub fn scan(workspace: &Workspace) -> Scan {
     {
         shuffle(&mut paths, seed);
     }
-    for path in paths {
-        scan.rust_files += 1;
-        scan_file(&mut scan, &workspace.root, &path);
+    // The files are read (and the few that may hold events kept) on every core:
+    // each thread takes the next path until none is left. The texts kept are then
+    // parsed here in the order of `paths`, as if read one after the other.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(paths.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut reads: Vec<(usize, Read)> = std::thread::scope(|scope| {
+        let work = || {
+            let mut reads = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(index) else {
+                    break reads;
+                };
+                match read_file(&workspace.root, path) {
+                    Read::Nothing => {}
+                    read => reads.push((index, read)),
+                }
+            }
+        };
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut reads = work();
+        for handle in handles {
+            // Reading does not panic on bad input; were it to, the panic goes on
+            // as it would have on one thread.
+            match handle.join() {
+                Ok(part) => reads.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        reads
+    });
+    reads.sort_unstable_by_key(|(index, _)| *index);
+    scan.rust_files += paths.len();
+    for (_, read) in reads {
+        match read {
+            Read::Problem(problem) => scan.problems.push(problem),
+            Read::Text(rel, text) => scan_text(&mut scan, rel, text),
+            Read::Nothing => {}
+        }
     }
     // Whatever order the files were read in, the findings come out in one order:
     // by file path, then by place in the file (so, for one, the first of two enums
@@ -373,7 +413,7 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 /// megabytes are read; a larger `.rs` file (or a link to a device) is a problem.
 pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 
-fn scan_file(scan: &mut Scan, root: &Path, path: &Path) {
+fn read_file(root: &Path, path: &Path) -> Read {
     let rel = relative(root, path);
     let unreadable = |message: String| ScanProblem {
         kind: ProblemKind::Unreadable,
@@ -393,28 +433,44 @@ fn scan_file(scan: &mut Scan, root: &Path, path: &Path) {
         Ok(_) => None,
     };
     if let Some(message) = problem {
-        scan.problems.push(unreadable(message));
-        return;
+        return Read::Problem(unreadable(message));
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            scan.problems
-                .push(unreadable(format!("cannot read the file: {e}")));
-            return;
-        }
+        Err(e) => return Read::Problem(unreadable(format!("cannot read the file: {e}"))),
     };
-    scan_bytes(scan, rel, bytes);
+    candidate(rel, bytes)
 }
 
 /// Scans the contents of one `.rs` file, shown as `rel`, into `scan`: what
 /// [`scan`] does with each file it reads. Hidden; public for the fuzz targets.
 #[doc(hidden)]
 pub fn scan_bytes(scan: &mut Scan, rel: String, bytes: Vec<u8>) {
+    match candidate(rel, bytes) {
+        Read::Problem(problem) => scan.problems.push(problem),
+        Read::Text(rel, text) => scan_text(scan, rel, text),
+        Read::Nothing => {}
+    }
+}
+
+/// What reading one `.rs` file gave.
+enum Read {
+    /// The file cannot be read, or is not UTF-8.
+    Problem(ScanProblem),
+    /// The path shown and the text of a file that names the attributes or the
+    /// derive, so may hold events, groups or enums.
+    Text(String, String),
+    /// A file that cannot hold any: nothing to scan.
+    Nothing,
+}
+
+/// Checks the bytes of the file shown as `rel`: UTF-8, and whether they name
+/// anything the scan looks for.
+fn candidate(rel: String, bytes: Vec<u8>) -> Read {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            scan.problems.push(ScanProblem {
+            return Read::Problem(ScanProblem {
                 kind: ProblemKind::NotUtf8,
                 path: rel,
                 message: format!(
@@ -423,15 +479,19 @@ pub fn scan_bytes(scan: &mut Scan, rel: String, bytes: Vec<u8>) {
                 ),
                 at: None,
             });
-            return;
         }
     };
     if !text.contains("telemetry_event")
         && !text.contains("telemetry_group")
         && !text.contains("TelemetryValue")
     {
-        return;
+        return Read::Nothing;
     }
+    Read::Text(rel, text)
+}
+
+/// Parses the text of a candidate file, shown as `rel`, and collects what it holds.
+fn scan_text(scan: &mut Scan, rel: String, text: String) {
     let lines = LineIndex::new(&text);
     let file_index = scan.files.len();
     let parsed = crate::nesting::parse_file(&text);

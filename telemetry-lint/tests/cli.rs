@@ -236,9 +236,9 @@ fn malformed_manifest_cannot_run() {
 }
 
 #[test]
-fn unparseable_source_is_a_warning_and_the_run_goes_on() {
+fn unparseable_source_is_an_error_and_the_run_goes_on() {
     let (code, ids) = check_fixture("lint-unparseable-source");
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     assert_eq!(ids, ["unparseable-source", "non-utf8-source"]);
 }
 

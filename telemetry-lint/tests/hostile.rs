@@ -495,12 +495,12 @@ fn rust_file_that_does_not_parse() {
     let bytes = std::fs::read(hostile_fixture("sources/unparseable.rs")).unwrap();
     let dir = with_source("broken.rs", bytes);
     let outcome = lint(dir.path(), &[]);
-    // A warning: the rest of the workspace is checked, and `cargo build` fails on it.
+    // An error: its events go unchecked; the rest of the workspace is checked.
     assert_case(
         "unparseable Rust",
         &outcome,
-        0,
-        "⚠ the file cannot be parsed as Rust",
+        1,
+        "× the file cannot be parsed as Rust",
     );
     assert!(
         outcome.stdout.contains("src/broken.rs:5:25"),
@@ -517,8 +517,8 @@ fn rust_file_that_is_not_utf8() {
     assert_case(
         "non-UTF-8 Rust",
         &outcome,
-        0,
-        "⚠ the file is not UTF-8 (byte 0xe9 at line 3, column 7), so its events could not be checked",
+        1,
+        "× the file is not UTF-8 (byte 0xe9 at line 3, column 7), so its events could not be checked",
     );
 }
 
@@ -573,8 +573,8 @@ fn rust_nesting_100_000_deep() {
     assert_case(
         "100,000-deep Rust",
         &outcome,
-        0,
-        "⚠ the file cannot be parsed as Rust (the code nests more than 10000 levels deep here",
+        1,
+        "× the file cannot be parsed as Rust (the code nests more than 10000 levels deep here",
     );
     for prefix in ["!", "&", "-"] {
         let deep = format!(
@@ -586,8 +586,8 @@ fn rust_nesting_100_000_deep() {
         assert_case(
             &format!("100,000 `{prefix}` in a row"),
             &outcome,
-            0,
-            "⚠ the file cannot be parsed as Rust (the code nests more than",
+            1,
+            "× the file cannot be parsed as Rust (the code nests more than",
         );
     }
 }
@@ -645,8 +645,8 @@ fn symlink_loops_in_the_sources() {
     assert_case(
         "symlink loop",
         &outcome,
-        0,
-        "⚠ cannot read the file: Too many levels of symbolic links",
+        1,
+        "× cannot read the file: Too many levels of symbolic links",
     );
     assert!(outcome.stdout.contains("src/a.rs"), "{}", outcome.stdout);
     assert!(outcome.stdout.contains("src/b.rs"), "{}", outcome.stdout);
@@ -732,8 +732,8 @@ fn unreadable_directory() {
     assert_case(
         "unreadable directory",
         &outcome,
-        0,
-        "⚠ cannot read a directory of the workspace: Permission denied",
+        1,
+        "× cannot read a directory of the workspace: Permission denied",
     );
     assert!(outcome.stdout.contains("src/private"), "{}", outcome.stdout);
 }
