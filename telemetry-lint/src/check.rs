@@ -90,20 +90,7 @@ pub fn load(
             e.help,
         ))
     })?;
-    let text: Arc<str> = Arc::from(loaded.source);
-    let manifest = match loaded.manifest {
-        Ok(manifest) => manifest,
-        Err(e) => {
-            let mut diagnostic =
-                Diagnostic::other("invalid-manifest", Level::Error, e.message, e.help);
-            diagnostic.manifest = e
-                .span
-                .map(|span| manifest_location(&shown_path, &text, span, "here"));
-            let mut report = fatal(diagnostic);
-            report.files.insert(shown_path, text);
-            return Err(report);
-        }
-    };
+    let (text, manifest) = parsed_or_fatal(&shown_path, loaded)?;
     let (mut valid, findings) = telemetry_manifest::validate(&manifest);
     let policy_file = match &manifest.policy_file {
         None => None,
@@ -216,7 +203,35 @@ fn load_policy_file(
     }
 }
 
-fn fatal(diagnostic: Diagnostic) -> Box<Report> {
+/// The manifest's text and its parse, or, when it could not be parsed, a fatal
+/// report (exit code 2) with the parser's diagnostic on a snippet of `shown`.
+///
+/// # Errors
+/// A fatal [`Report`] when the YAML is malformed or does not have the manifest's
+/// shape.
+pub(crate) fn parsed_or_fatal(
+    shown: &str,
+    loaded: telemetry_manifest::Loaded,
+) -> Result<(Arc<str>, telemetry_manifest::Manifest), Box<Report>> {
+    let text: Arc<str> = Arc::from(loaded.source);
+    match loaded.manifest {
+        Ok(manifest) => Ok((text, manifest)),
+        Err(e) => {
+            let mut diagnostic =
+                Diagnostic::other("invalid-manifest", Level::Error, e.message, e.help);
+            diagnostic.manifest = e
+                .span
+                .map(|span| manifest_location(shown, &text, span, "here"));
+            let mut report = fatal(diagnostic);
+            report.files.insert(shown.to_owned(), text);
+            report.manifest = Some(shown.to_owned());
+            Err(report)
+        }
+    }
+}
+
+/// A report that stops the run (exit code 2) with one diagnostic.
+pub(crate) fn fatal(diagnostic: Diagnostic) -> Box<Report> {
     let mut report = Report {
         fatal: true,
         ..Report::default()
@@ -602,55 +617,16 @@ fn check_code(
     }
 
     for item in &scan.structs {
-        let path = &scan.files[item.file].path;
-        let mut push = |finding: &Finding, span: Option<SourceSpan>| {
-            let mut diagnostic = place(finding);
-            diagnostic.source = span.map(|s| source_location(path, s, code_label(finding.rule)));
-            report.push(diagnostic);
-        };
-        used_files.insert(item.file);
-        if let Some((message, help, span)) = &item.shape_problem {
-            let finding = Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help)
-                .event(&item.event)
-                .at_code(CodeTarget::Struct);
-            push(&finding, Some(*span));
-            continue;
-        }
-        let event_struct = EventStruct {
-            ident: item.ident.clone(),
-            event: item.event.clone(),
-            fields: item
-                .fields
-                .iter()
-                .map(|f| StructField {
-                    name: f.name.clone(),
-                    ty: &f.ty,
-                })
-                .collect(),
-        };
-        for finding in telemetry_manifest::check_event_struct(&loaded.valid, &event_struct) {
-            // An undeclared event named with `name = "..."` is best shown at the name.
-            let span = match (finding.rule == rules::UNDECLARED_EVENT, item.name_span) {
-                (true, Some(name_span)) => Some(name_span),
-                _ => finding.code.map(|target| code_span(item, target)),
-            };
-            push(&finding, span);
-        }
-        for (index, field) in item.fields.iter().enumerate() {
-            if let Some((finding, span)) = check_opaque(loaded, &enums, item, index, false) {
-                if let Some((file, _)) = span {
-                    used_files.insert(file);
-                }
-                let mut diagnostic = place(&finding);
-                diagnostic.source = Some(match span {
-                    Some((file, enum_span)) => {
-                        source_location(&scan.files[file].path, enum_span, code_label(finding.rule))
-                    }
-                    None => source_location(path, field.ty_span, code_label(finding.rule)),
-                });
-                report.push(diagnostic);
-            }
-        }
+        check_found_struct(
+            loaded,
+            scan,
+            &enums,
+            item,
+            false,
+            report,
+            place,
+            &mut used_files,
+        );
     }
 
     let sent: HashSet<&str> = scan.structs.iter().map(|s| s.event.as_str()).collect();
@@ -672,7 +648,7 @@ fn check_code(
         report.push(place(&finding));
     }
 
-    check_group_structs(loaded, scan, report, place, &mut used_files);
+    check_group_structs(loaded, scan, &enums, report, place, &mut used_files);
 
     for file in used_files {
         let file = &scan.files[file];
@@ -793,6 +769,93 @@ fn check_opaque(
     }
 }
 
+/// One scanned struct against its declaration: an event struct (`group` false)
+/// against its event, or a field group struct (`group` true) against its group.
+/// Reports its shape problem, the shared struct check (the same one the macro
+/// runs), and the fields whose types are opaque to the syntax (aliases, newtypes,
+/// enums), each at the Rust tokens it concerns.
+#[allow(clippy::too_many_arguments)]
+fn check_found_struct(
+    loaded: &LoadedManifest,
+    scan: &Scan,
+    enums: &EnumIndex<'_>,
+    item: &FoundStruct,
+    group: bool,
+    report: &mut Report,
+    place: &dyn Fn(&Finding) -> Diagnostic,
+    used_files: &mut std::collections::BTreeSet<usize>,
+) {
+    let path = &scan.files[item.file].path;
+    used_files.insert(item.file);
+    let mut push = |finding: &Finding, span: Option<SourceSpan>| {
+        let mut diagnostic = place(finding);
+        diagnostic.source = span.map(|s| source_location(path, s, code_label(finding.rule)));
+        report.push(diagnostic);
+    };
+    if let Some((message, help, span)) = &item.shape_problem {
+        let finding = Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help);
+        let finding = if group {
+            finding.group(&item.event)
+        } else {
+            finding.event(&item.event)
+        };
+        push(&finding.at_code(CodeTarget::Struct), Some(*span));
+        return;
+    }
+    let fields = item
+        .fields
+        .iter()
+        .map(|f| StructField {
+            name: f.name.clone(),
+            ty: &f.ty,
+        })
+        .collect();
+    let (findings, undeclared) = if group {
+        let group_struct = GroupStruct {
+            ident: item.ident.clone(),
+            group: item.event.clone(),
+            fields,
+        };
+        (
+            telemetry_manifest::check_group_struct(&loaded.valid, &group_struct),
+            rules::UNDECLARED_GROUP,
+        )
+    } else {
+        let event_struct = EventStruct {
+            ident: item.ident.clone(),
+            event: item.event.clone(),
+            fields,
+        };
+        (
+            telemetry_manifest::check_event_struct(&loaded.valid, &event_struct),
+            rules::UNDECLARED_EVENT,
+        )
+    };
+    for finding in findings {
+        // An undeclared event or group named with `name = "..."` is best shown at
+        // the name.
+        let span = match (finding.rule == undeclared, item.name_span) {
+            (true, Some(name_span)) => Some(name_span),
+            _ => finding.code.map(|target| code_span(item, target)),
+        };
+        push(&finding, span);
+    }
+    for (index, field) in item.fields.iter().enumerate() {
+        if let Some((finding, span)) = check_opaque(loaded, enums, item, index, group) {
+            let location = match span {
+                Some((file, enum_span)) => {
+                    used_files.insert(file);
+                    source_location(&scan.files[file].path, enum_span, code_label(finding.rule))
+                }
+                None => source_location(path, field.ty_span, code_label(finding.rule)),
+            };
+            let mut diagnostic = place(&finding);
+            diagnostic.source = Some(location);
+            report.push(diagnostic);
+        }
+    }
+}
+
 /// The field group structs (`#[telemetry_group]`): each against its group in the
 /// manifest, with the same checks as an event struct; each event struct's
 /// embedding fields against the group structs; and every group that events embed
@@ -800,60 +863,14 @@ fn check_opaque(
 fn check_group_structs(
     loaded: &LoadedManifest,
     scan: &Scan,
+    enums: &EnumIndex<'_>,
     report: &mut Report,
     place: &dyn Fn(&Finding) -> Diagnostic,
     used_files: &mut std::collections::BTreeSet<usize>,
 ) {
     let valid = &loaded.valid;
-    let enums = enum_index(scan);
     for item in &scan.groups {
-        let path = &scan.files[item.file].path;
-        used_files.insert(item.file);
-        let mut push = |finding: &Finding, span: Option<SourceSpan>| {
-            let mut diagnostic = place(finding);
-            diagnostic.source = span.map(|s| source_location(path, s, code_label(finding.rule)));
-            report.push(diagnostic);
-        };
-        if let Some((message, help, span)) = &item.shape_problem {
-            let finding = Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help)
-                .group(&item.event)
-                .at_code(CodeTarget::Struct);
-            push(&finding, Some(*span));
-            continue;
-        }
-        let group_struct = GroupStruct {
-            ident: item.ident.clone(),
-            group: item.event.clone(),
-            fields: item
-                .fields
-                .iter()
-                .map(|f| StructField {
-                    name: f.name.clone(),
-                    ty: &f.ty,
-                })
-                .collect(),
-        };
-        for finding in telemetry_manifest::check_group_struct(valid, &group_struct) {
-            let span = match (finding.rule == rules::UNDECLARED_GROUP, item.name_span) {
-                (true, Some(name_span)) => Some(name_span),
-                _ => finding.code.map(|target| code_span(item, target)),
-            };
-            push(&finding, span);
-        }
-        for (index, field) in item.fields.iter().enumerate() {
-            if let Some((finding, span)) = check_opaque(loaded, &enums, item, index, true) {
-                let location = match span {
-                    Some((file, enum_span)) => {
-                        used_files.insert(file);
-                        source_location(&scan.files[file].path, enum_span, code_label(finding.rule))
-                    }
-                    None => source_location(path, field.ty_span, code_label(finding.rule)),
-                };
-                let mut diagnostic = place(&finding);
-                diagnostic.source = Some(location);
-                report.push(diagnostic);
-            }
-        }
+        check_found_struct(loaded, scan, enums, item, true, report, place, used_files);
     }
 
     for item in &scan.structs {

@@ -19,7 +19,6 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -28,7 +27,7 @@ use telemetry_manifest::{
     format_size_bytes,
 };
 
-use crate::check::manifest_location;
+use crate::check::{fatal, parsed_or_fatal};
 use crate::doc_json;
 use crate::report::{Diagnostic, Report};
 
@@ -77,35 +76,12 @@ pub fn load_side(
             (spec.replace('\\', "/"), loaded)
         }
     };
-    let text: Arc<str> = Arc::from(loaded.source);
-    let manifest = match loaded.manifest {
-        Ok(manifest) => manifest,
-        Err(e) => {
-            let mut diagnostic =
-                Diagnostic::other("invalid-manifest", Level::Error, e.message, e.help);
-            diagnostic.manifest = e
-                .span
-                .map(|span| manifest_location(&shown, &text, span, "here"));
-            let mut report = fatal(diagnostic);
-            report.files.insert(shown.clone(), text);
-            report.manifest = Some(shown);
-            return Err(report);
-        }
-    };
+    let (_, manifest) = parsed_or_fatal(&shown, loaded)?;
     let (valid, _findings) = telemetry_manifest::validate(&manifest);
     Ok(Side {
         label: spec.to_owned(),
         valid,
     })
-}
-
-fn fatal(diagnostic: Diagnostic) -> Box<Report> {
-    let mut report = Report {
-        fatal: true,
-        ..Report::default()
-    };
-    report.push(diagnostic);
-    Box::new(report)
 }
 
 /// Reads `manifest` as it was at git revision `rev`: `git show REV:<path>`, the
