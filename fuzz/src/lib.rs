@@ -18,8 +18,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use telemetry_lint::report::{Diagnostic, Location, Report};
-use telemetry_lint::workspace::{Scan, SourceSpan, scan_bytes};
+use telemetry_lint::__private::{Body, Problem, Scan, SourceSpan, scan_bytes};
+use telemetry_lint::{Diagnostic, Location, Report};
 use telemetry_manifest::{
     ByteSpan, Date, EventStruct, Level, StructField, ValidManifest, check_event_struct,
     check_policy, classify_type, line_column, load_bytes, parse_str, parse_value, validate,
@@ -45,8 +45,8 @@ pub fn manifest_loader(data: &[u8]) {
         Ok(loaded) => loaded,
         Err(error) => {
             report.fatal = true;
-            report.push(Diagnostic::other(
-                "invalid-manifest",
+            report.push(Diagnostic::problem(
+                Problem::InvalidManifest,
                 Level::Error,
                 error.message,
                 error.help,
@@ -59,8 +59,8 @@ pub fn manifest_loader(data: &[u8]) {
     report.files.insert(MANIFEST.to_owned(), Arc::clone(&text));
     match &loaded.manifest {
         Err(error) => {
-            let mut diagnostic = Diagnostic::other(
-                "invalid-manifest",
+            let mut diagnostic = Diagnostic::problem(
+                Problem::InvalidManifest,
                 Level::Error,
                 error.message.clone(),
                 error.help.clone(),
@@ -98,7 +98,7 @@ pub fn source_scanner(data: &[u8]) {
     // As the binary does: the scanners assume a large stack (see `nesting`).
     std::thread::scope(|scope| {
         std::thread::Builder::new()
-            .stack_size(telemetry_lint::nesting::STACK_BYTES)
+            .stack_size(telemetry_lint::__private::STACK_BYTES)
             .spawn_scoped(scope, || scan_source(data))
             .expect("a thread starts")
             .join()
@@ -116,8 +116,12 @@ fn scan_source(data: &[u8]) {
             .insert(file.path.clone(), Arc::clone(&file.text));
     }
     for problem in &scan.problems {
-        let mut diagnostic =
-            Diagnostic::other("scan-problem", Level::Warning, problem.message.clone(), "");
+        let mut diagnostic = Diagnostic::problem(
+            Problem::UnparseableSource,
+            Level::Warning,
+            problem.detail.clone(),
+            "",
+        );
         diagnostic.source = problem
             .at
             .map(|(file, span)| source_location(&scan.files[file].path, span));
@@ -125,14 +129,22 @@ fn scan_source(data: &[u8]) {
     }
     let valid = reference_manifest();
     for item in &scan.structs {
-        for field in &item.fields {
+        let Some(mark) = &item.marks.event else {
+            continue;
+        };
+        let Body::Named(fields) = &item.body else {
+            continue;
+        };
+        for field in fields {
             let _ = classify_type(&field.ty);
         }
         let event = EventStruct {
             ident: item.ident.clone(),
-            event: item.event.clone(),
-            fields: item
-                .fields
+            event: mark.name.as_ref().map_or_else(
+                || telemetry_manifest::default_event_name(&item.ident),
+                |(name, _)| name.clone(),
+            ),
+            fields: fields
                 .iter()
                 .map(|f| StructField {
                     name: f.name.clone(),
@@ -145,10 +157,10 @@ fn scan_source(data: &[u8]) {
             let mut diagnostic = Diagnostic::from_finding(&finding);
             let span = match finding.code {
                 Some(telemetry_manifest::CodeTarget::FieldName(i)) => {
-                    item.fields.get(i).map_or(item.span, |f| f.name_span)
+                    fields.get(i).map_or(item.span, |f| f.name_span)
                 }
                 Some(telemetry_manifest::CodeTarget::FieldType(i)) => {
-                    item.fields.get(i).map_or(item.span, |f| f.ty_span)
+                    fields.get(i).map_or(item.span, |f| f.ty_span)
                 }
                 _ => item.span,
             };
@@ -169,13 +181,13 @@ pub fn doc_generator(data: &[u8]) {
         return;
     };
     let (valid, _) = validate(manifest);
-    let first = telemetry_lint::doc::render(&valid, MANIFEST);
-    let second = telemetry_lint::doc::render(&valid, MANIFEST);
+    let first = telemetry_lint::__private::render_markdown_dictionary(&valid, MANIFEST);
+    let second = telemetry_lint::__private::render_markdown_dictionary(&valid, MANIFEST);
     assert_eq!(first, second, "the document differs between two renderings");
-    let json = telemetry_lint::doc_json::render(&valid, MANIFEST);
+    let json = telemetry_lint::__private::render_json_dictionary(&valid, MANIFEST);
     assert_eq!(
         json,
-        telemetry_lint::doc_json::render(&valid, MANIFEST),
+        telemetry_lint::__private::render_json_dictionary(&valid, MANIFEST),
         "the JSON document differs between two renderings"
     );
     if let Err(error) = serde_json::from_str::<serde_json::Value>(&json) {
@@ -236,15 +248,15 @@ fn init_draft(data: &[u8]) {
     if std::fs::write(dir.join("lib.rs"), data).is_err() {
         return;
     }
-    let options = telemetry_lint::init::InitOptions {
+    let options = telemetry_lint::InitOptions {
         paths: vec![PathBuf::from("lib.rs")],
-        selector: telemetry_lint::init::Selector::AllStructs,
+        selector: telemetry_lint::Selector::AllStructs,
         output: Some(Path::new("telemetry.yaml").to_path_buf()),
         dry_run: true,
         force: false,
         format: telemetry_lint::Format::Human,
     };
-    if let Ok(report) = telemetry_lint::init::run_in(&options, dir) {
+    if let Ok(report) = telemetry_lint::__private::init_in(&options, dir) {
         let _ = report.render_human(false);
         let _ = report.render_json();
         if let Err(error) = parse_str(&report.draft) {

@@ -2,14 +2,14 @@
 //! its code (0 clean, 1 findings at error level, 2 could not run).
 //!
 //! The command runs on a thread with a large stack
-//! ([`telemetry_lint::nesting::STACK_BYTES`]), so parsing a deeply nested Rust file
+//! ([`telemetry_lint::__private::STACK_BYTES`]), so parsing a deeply nested Rust file
 //! within the scanners' bound cannot overflow it.
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let code = std::thread::Builder::new()
         .name("cargo-telemetry-lint".to_owned())
-        .stack_size(telemetry_lint::nesting::STACK_BYTES)
+        .stack_size(telemetry_lint::__private::STACK_BYTES)
         .spawn(move || telemetry_lint::run(args))
         .map_or_else(
             |error| {

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use telemetry_lint::__private::init_in as run_in;
 use telemetry_lint::Format;
-use telemetry_lint::init::{FieldOutcome, InitError, InitOptions, InitReport, Selector, run_in};
+use telemetry_lint::{FieldOutcome, InitError, InitOptions, InitReport, Selector};
 use telemetry_manifest::{Date, FieldType, check_policy, parse_str, validate};
 
 fn fixture(name: &str) -> PathBuf {
@@ -42,7 +43,7 @@ fn outcomes(report: &InitReport) -> BTreeMap<String, String> {
             let outcome = match &field.outcome {
                 FieldOutcome::Kept { ty, .. } => ty.as_str().to_owned(),
                 FieldOutcome::Rejected { finding } => report.findings[*finding]
-                    .rule
+                    .rule()
                     .map_or("no rule", |r| r.id)
                     .to_owned(),
             };
@@ -141,7 +142,7 @@ fn derive_selects_deriving_structs_and_rejects_each_forbidden_type() {
         .findings
         .iter()
         .find(|f| f.event.as_deref() == Some("ping"));
-    assert_eq!(ping.and_then(|f| f.rule).map(|r| r.id), Some("TL012"));
+    assert_eq!(ping.and_then(|f| f.rule()).map(|r| r.id), Some("TL012"));
     let registry = report
         .findings
         .iter()
@@ -197,8 +198,8 @@ fn all_structs_walks_modules_and_skips_tests_and_target() {
     let warnings: Vec<(&str, &str)> = report
         .findings
         .iter()
-        .filter(|f| f.rule.is_none())
-        .map(|f| (f.name, f.message.as_str()))
+        .filter(|f| f.rule().is_none())
+        .map(|f| (f.name(), f.message.as_str()))
         .collect();
     assert_eq!(
         warnings,
@@ -273,8 +274,8 @@ fn an_unparseable_file_is_a_warning_and_the_rest_is_drafted() {
     assert_eq!(names, ["file_opened"]);
     assert_eq!(report.findings.len(), 1);
     let warning = &report.findings[0];
-    assert_eq!(warning.name, "unparseable-source");
-    assert!(warning.rule.is_none());
+    assert_eq!(warning.name(), "unparseable-source");
+    assert!(warning.rule().is_none());
     let at = warning
         .source
         .clone()

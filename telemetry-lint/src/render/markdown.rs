@@ -9,14 +9,8 @@
 //! is written atomically (a temporary file in the same directory, then renamed).
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::sync::Arc;
 
-use telemetry_manifest::{
-    Category, ConsentModel, EventDef, FieldDef, FieldType, Finding, ValidManifest, rules,
-};
-
-use crate::report::{Diagnostic, Location, Report};
+use telemetry_manifest::{Category, ConsentModel, EventDef, FieldDef, FieldType, ValidManifest};
 
 /// The data dictionary's file name, at the workspace root.
 pub const FILE_NAME: &str = "TELEMETRY.md";
@@ -425,110 +419,9 @@ fn code(text: &str) -> String {
     }
 }
 
-/// Writes `contents` to `path` atomically, through [`crate::atomic::write_file`]: a
-/// temporary file in the same directory, flushed, then renamed over `path`.
-///
-/// # Errors
-/// When the directory is not writable or the rename fails; `path` is then unchanged.
-pub fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
-    crate::atomic::write_file(path, contents.as_bytes())
-}
-
-/// Compares the data dictionary at `path` (shown as `shown`) with `expected`.
-/// Returns a TL021 diagnostic when it differs, or when it is missing and
-/// `require` is set; adds the file's text to `report` for the snippet.
-pub fn staleness(
-    path: &Path,
-    shown: &str,
-    expected: &str,
-    require: bool,
-    report: &mut Report,
-) -> Option<Diagnostic> {
-    let fix = "run `cargo telemetry-lint doc` and commit the result";
-    let actual = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if !require {
-                return None;
-            }
-            let finding = Finding::new(
-                rules::STALE_DATA_DICTIONARY,
-                format!("the data dictionary `{shown}` does not exist"),
-                fix,
-            );
-            return Some(Diagnostic::from_finding(&finding));
-        }
-        Err(e) => {
-            let finding = Finding::new(
-                rules::STALE_DATA_DICTIONARY,
-                format!("the data dictionary `{shown}` cannot be read: {e}"),
-                format!("check the file's permissions, then {fix}"),
-            );
-            return Some(Diagnostic::from_finding(&finding));
-        }
-    };
-    let actual = String::from_utf8_lossy(&actual).into_owned();
-    // A checkout that turned line ends into CRLF holds the same document.
-    if actual == expected || (actual.contains("\r\n") && actual.replace("\r\n", "\n") == expected) {
-        return None;
-    }
-    let (line, column, offset, len) = first_difference(&actual, expected);
-    let finding = Finding::new(
-        rules::STALE_DATA_DICTIONARY,
-        format!(
-            "the data dictionary `{shown}` differs from what the manifest generates, from line {line} on"
-        ),
-        fix,
-    );
-    let mut diagnostic = Diagnostic::from_finding(&finding);
-    diagnostic.source = Some(Location {
-        path: shown.to_owned(),
-        line,
-        column,
-        offset,
-        len,
-        label: "differs from here".to_owned(),
-    });
-    report.files.insert(shown.to_owned(), Arc::from(actual));
-    Some(diagnostic)
-}
-
-/// Where `actual` first differs from `expected`: the 1-based line and column (in
-/// characters), the byte offset, and the length in bytes of the differing character
-/// (0 at the end of the text).
-fn first_difference(actual: &str, expected: &str) -> (usize, usize, usize, usize) {
-    let mut offset = 0;
-    let mut expected_lines = expected.split_inclusive('\n');
-    let mut line_number = 1;
-    for line in actual.split_inclusive('\n') {
-        let wanted = expected_lines.next().unwrap_or("");
-        if wanted != line {
-            let same = line
-                .char_indices()
-                .zip(wanted.chars())
-                .find(|((_, a), b)| a != b)
-                .map_or(line.len().min(wanted.len()), |((i, _), _)| i);
-            let column = line[..same].chars().count() + 1;
-            let len = line[same..].chars().next().map_or(0, char::len_utf8);
-            return (line_number, column, offset + same, len);
-        }
-        offset += line.len();
-        line_number += 1;
-    }
-    (line_number, 1, actual.len(), 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn first_difference_points_at_the_character() {
-        assert_eq!(first_difference("a\nbcd\n", "a\nbxd\n"), (2, 2, 3, 1));
-        assert_eq!(first_difference("a\n", "a\nb\n"), (2, 1, 2, 0));
-        assert_eq!(first_difference("a\nb\n", "a\n"), (2, 1, 2, 1));
-        assert_eq!(first_difference("é\n", "e\n"), (1, 1, 0, 2));
-    }
 
     #[test]
     fn cells_stay_on_one_line() {

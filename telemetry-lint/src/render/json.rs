@@ -15,7 +15,7 @@
 //! )
 //! .unwrap();
 //! let (valid, _) = telemetry_manifest::validate(&manifest);
-//! let json = telemetry_lint::doc_json::render(&valid, "telemetry.yaml");
+//! let json = telemetry_lint::__private::render_json_dictionary(&valid, "telemetry.yaml");
 //! assert!(json.contains("\"name\": \"ping\""));
 //! ```
 

@@ -9,7 +9,7 @@
 //! - a fieldless enum of the scanned sources becomes an `enum` field with its variants
 //!   in snake_case (`category: interaction`);
 //! - a struct of the scanned sources is followed into: its fields are added as
-//!   `parent_child` (cycles and nesting deeper than [`MAX_NESTING`] are rejected);
+//!   `parent_child` (cycles and nesting deeper than [`MAX_FLATTEN_DEPTH`] are rejected);
 //! - anything else is left out of the draft, with a comment saying why, and reported
 //!   with the rule that rejects it ([`telemetry_manifest::check_field_type`]).
 //!
@@ -20,8 +20,8 @@
 //! any text for them, and a wrong expiry date or opt-out would be published as fact.
 //!
 //! ```no_run
-//! use telemetry_lint::init::{InitOptions, Selector, run};
-//! let report = run(&InitOptions {
+//! use telemetry_lint::{InitOptions, Selector, init};
+//! let report = init(&InitOptions {
 //!     paths: vec!["src".into()],
 //!     selector: Selector::Trait("Properties".into()),
 //!     output: None,
@@ -30,7 +30,7 @@
 //!     format: telemetry_lint::Format::Human,
 //! })?;
 //! print!("{}", report.render_human(false));
-//! # Ok::<(), telemetry_lint::init::InitError>(())
+//! # Ok::<(), telemetry_lint::InitError>(())
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,11 +46,18 @@ use telemetry_manifest::{
 };
 
 use crate::Format;
-use crate::report::{self, Diagnostic, JsonFinding, JsonLocation, JsonSummary, Location, plural};
-use crate::source::{self, ByteRange, Pos, Scan, ScanProblem, Shape, StructDef};
+use crate::cli;
+use crate::cmd::{Color, print_out};
+use crate::generated;
+use crate::report::{
+    self, Diagnostic, JsonFinding, JsonLocation, JsonSummary, Location, Problem, plural,
+};
+use crate::scan::{
+    self, Body, EnumItem, ProblemKind, Scan, ScanProblem, SourceSpan, StructItem, TraitImpl,
+};
 
 /// How deep `init` follows struct fields into other structs.
-pub const MAX_NESTING: usize = 4;
+pub const MAX_FLATTEN_DEPTH: usize = 4;
 
 /// How many type aliases `init` follows in a row (`type A = B; type B = String;`).
 const MAX_ALIASES: usize = 8;
@@ -263,7 +270,7 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
             .as_deref()
             .unwrap_or(Path::new("telemetry.yaml")),
     );
-    let output_shown = source::display_path(&output, cwd);
+    let output_shown = scan::shown_path(&output, cwd);
     if !options.dry_run && !options.force && output.exists() {
         return Err(InitError::OutputExists { path: output_shown });
     }
@@ -274,8 +281,14 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
         options.paths.clone()
     };
     let roots: Vec<PathBuf> = given.iter().map(|p| resolve(p)).collect();
-    let shown_roots: Vec<String> = roots.iter().map(|p| source::display_path(p, cwd)).collect();
-    let scan = source::scan(&roots, cwd);
+    let shown_roots: Vec<String> = roots.iter().map(|p| scan::shown_path(p, cwd)).collect();
+    let scan = scan::scan(&scan::Walk {
+        roots: &roots,
+        base: cwd,
+        prefilter: false,
+        skip_nested_packages: false,
+        skip_test_modules: true,
+    });
     if scan.files.is_empty() {
         let problems = scan.problems.iter().map(problem_line).collect();
         return Err(InitError::NothingToRead {
@@ -294,7 +307,7 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
     let mut events = Vec::new();
     let mut names = BTreeSet::new();
     for item in selected {
-        let name = default_event_name(&item.name);
+        let name = default_event_name(&item.ident);
         if !names.insert(name.clone()) {
             drafter.duplicate_event(item, &name);
             continue;
@@ -314,25 +327,59 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
     };
     report.draft = draft_yaml(&report, &project, &shown_roots);
     if !options.dry_run {
-        write_atomically(&output, &report.draft).map_err(|source| InitError::Write {
-            path: output_shown.clone(),
-            source,
+        generated::write_file(&output, report.draft.as_bytes()).map_err(|source| {
+            InitError::Write {
+                path: output_shown.clone(),
+                source,
+            }
         })?;
         report.written = Some(output_shown);
     }
     Ok(report)
 }
 
-fn problem_line(problem: &ScanProblem) -> String {
-    match problem {
-        ScanProblem::Unreadable { path, message } => format!("{path}: {message}"),
-        ScanProblem::NotUtf8 { path } => format!("{path}: not UTF-8"),
-        ScanProblem::Unparseable { message, .. } => message.clone(),
+/// Runs `init` from the command line; returns the exit code.
+pub(crate) fn run_command(args: &cli::InitArgs, format: Format, color: Color) -> i32 {
+    let selector = if let Some(name) = &args.selector.trait_name {
+        Selector::Trait(name.clone())
+    } else if let Some(name) = &args.selector.derive {
+        Selector::Derive(name.clone())
+    } else {
+        Selector::AllStructs
+    };
+    let options = InitOptions {
+        paths: args.paths.clone(),
+        selector,
+        output: args.output.clone(),
+        dry_run: args.dry_run,
+        force: args.force,
+        format,
+    };
+    match run(&options) {
+        Ok(report) => {
+            match format {
+                Format::Human | Format::Markdown => {
+                    print_out(&report.render_human(color.stdout()));
+                }
+                Format::Json => print_out(&report.render_json()),
+                Format::Sarif => print_out(&report::render_sarif(&report.findings, None)),
+                Format::Github => print_out(&report::render_github(&report.findings, None)),
+            }
+            i32::from(report.has_errors())
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            2
+        }
     }
 }
 
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    crate::atomic::write_file(path, text.as_bytes())
+fn problem_line(problem: &ScanProblem) -> String {
+    match problem.kind {
+        ProblemKind::NotUtf8 => format!("{}: not UTF-8", problem.path),
+        ProblemKind::Unparseable => problem.detail.clone(),
+        _ => format!("{}: {}", problem.path, problem.detail),
+    }
 }
 
 /// The project's name: the `[package] name` of the nearest `Cargo.toml` above the
@@ -388,24 +435,26 @@ struct Drafter<'a> {
 
 impl<'a> Drafter<'a> {
     /// A place in a scanned file: `pos` for line and column, `range` for the snippet.
-    fn location(&self, file: usize, pos: Pos, range: ByteRange, label: &str) -> Location {
+    /// A place in a scanned file: `at` for line and column, `range` for the bytes of
+    /// the snippet.
+    fn location(&self, file: usize, at: SourceSpan, range: SourceSpan, label: &str) -> Location {
         Location {
-            path: self.scan.files[file].display.clone(),
-            line: pos.line,
-            column: pos.column,
-            offset: range.start,
-            len: range.end.saturating_sub(range.start),
+            path: self.scan.files[file].path.clone(),
+            line: at.line,
+            column: at.column,
+            offset: range.offset,
+            len: range.len,
             label: label.to_owned(),
         }
     }
 
     /// As [`Drafter::location`], for a finding: the file's text is kept for its snippet.
-    fn place(&mut self, file: usize, pos: Pos, range: ByteRange, label: &str) -> Location {
+    fn place(&mut self, file: usize, at: SourceSpan, range: SourceSpan, label: &str) -> Location {
         let scanned = &self.scan.files[file];
         self.files
-            .entry(scanned.display.clone())
-            .or_insert_with(|| Arc::from(scanned.text.as_str()));
-        self.location(file, pos, range, label)
+            .entry(scanned.path.clone())
+            .or_insert_with(|| Arc::clone(&scanned.text));
+        self.location(file, at, range, label)
     }
 
     fn push(&mut self, finding: Diagnostic) -> usize {
@@ -413,52 +462,42 @@ impl<'a> Drafter<'a> {
         self.findings.len() - 1
     }
 
-    fn warning(name: &'static str, message: String, why: &str, help: String) -> Diagnostic {
-        let mut finding = Diagnostic::other(name, Level::Warning, message, help);
+    fn warning(problem: Problem, message: String, why: &str, help: String) -> Diagnostic {
+        let mut finding = Diagnostic::problem(problem, Level::Warning, message, help);
         finding.why = Some(why.to_owned());
-        finding
-    }
-
-    /// A finding of `rule`, with the rule's why.
-    fn rule_diagnostic(rule: &'static Rule, message: String, help: String) -> Diagnostic {
-        let mut finding = Diagnostic::other(rule.name, rule.level, message, help);
-        finding.rule = Some(rule);
-        finding.why = Some(rule.why.to_owned());
         finding
     }
 
     fn scan_problems(&mut self) {
         for problem in &self.scan.problems {
-            let finding = match problem {
-                ScanProblem::Unparseable {
-                    file,
-                    message,
-                    pos,
-                    range,
-                } => {
-                    let shown = &self.scan.files[*file].display;
+            let finding = match (problem.kind, problem.at) {
+                (ProblemKind::Unparseable, Some((file, at))) => {
                     let mut finding = Self::warning(
-                        "unparseable-source",
+                        Problem::UnparseableSource,
                         format!(
-                            "`{shown}` is not valid Rust, so its structs are not drafted: {message}"
+                            "`{}` is not valid Rust, so its structs are not drafted: {}",
+                            problem.path, problem.detail
                         ),
                         "init reads events from source; a struct in this file that sends telemetry would be missing from the manifest",
                         "fix the syntax error, or leave the file out of the paths given to init"
                             .to_owned(),
                     );
-                    finding.source =
-                        Some(self.place(*file, *pos, *range, "the parser stopped here"));
+                    finding.source = Some(self.place(file, at, at, "the parser stopped here"));
                     finding
                 }
-                ScanProblem::NotUtf8 { path } => Self::warning(
-                    "non-utf8-source",
-                    format!("`{path}` is not UTF-8, so it is not read"),
+                (ProblemKind::NotUtf8, _) => Self::warning(
+                    Problem::NonUtf8Source,
+                    format!("`{}` is not UTF-8, so it is not read", problem.path),
                     "init reads events from source; a struct in this file that sends telemetry would be missing from the manifest",
                     "save the file as UTF-8".to_owned(),
                 ),
-                ScanProblem::Unreadable { path, message } => Self::warning(
-                    "unreadable-path",
-                    format!("`{path}` could not be read: {}", lowercase_first(message)),
+                _ => Self::warning(
+                    Problem::UnreadablePath,
+                    format!(
+                        "`{}` could not be read: {}",
+                        problem.path,
+                        lowercase_first(&problem.detail)
+                    ),
                     "init reads events from source; structs under this path would be missing from the manifest",
                     "check the path and its permissions".to_owned(),
                 ),
@@ -467,7 +506,7 @@ impl<'a> Drafter<'a> {
         }
     }
 
-    fn select(&mut self, selector: &Selector) -> Vec<&'a StructDef> {
+    fn select(&mut self, selector: &Selector) -> Vec<&'a StructItem> {
         let scan = self.scan;
         match selector {
             Selector::AllStructs => scan.structs.iter().collect(),
@@ -488,13 +527,13 @@ impl<'a> Drafter<'a> {
                 }
                 scan.structs
                     .iter()
-                    .filter(|s| wanted.contains(&s.name))
+                    .filter(|s| wanted.contains(&s.ident))
                     .collect()
             }
         }
     }
 
-    fn not_a_struct(&mut self, imp: &source::TraitImpl, trait_name: &str) {
+    fn not_a_struct(&mut self, imp: &TraitImpl, trait_name: &str) {
         let is_enum = imp
             .self_name
             .as_deref()
@@ -517,62 +556,57 @@ impl<'a> Drafter<'a> {
             )
         };
         let mut finding = Self::warning(
-            "event-not-drafted",
+            Problem::EventNotDrafted,
             message,
             "what it sends is not in the draft, so the data dictionary would not list it",
             help,
         );
-        finding.source = Some(self.place(imp.file, imp.pos, imp.self_range, "defined elsewhere"));
+        finding.source =
+            Some(self.place(imp.file, imp.impl_span, imp.self_span, "defined elsewhere"));
         self.push(finding);
     }
 
-    fn duplicate_event(&mut self, item: &StructDef, name: &str) {
+    fn duplicate_event(&mut self, item: &StructItem, name: &str) {
         let mut finding = Self::warning(
-            "duplicate-event",
+            Problem::DuplicateEvent,
             format!(
                 "struct `{}` would send event `{name}`, which an earlier struct already drafts",
-                item.name
+                item.ident
             ),
             "one event name must describe one set of fields, or the data dictionary is ambiguous",
             "rename one of the events in the draft, and declare the second one by hand".to_owned(),
         );
-        finding.source = Some(self.place(
-            item.file,
-            item.pos,
-            item.name_range,
-            "left out of the draft",
-        ));
+        finding.source = Some(self.place(item.file, item.span, item.span, "left out of the draft"));
         finding.event = Some(name.to_owned());
         self.push(finding);
     }
 
-    fn event(&mut self, item: &'a StructDef, name: String) -> DraftEvent {
+    fn event(&mut self, item: &'a StructItem, name: String) -> DraftEvent {
         let mut fields = Vec::new();
-        match &item.shape {
-            Shape::Named(_) => {
-                let mut stack = vec![item.name.clone()];
+        match &item.body {
+            Body::Named(_) => {
+                let mut stack = vec![item.ident.clone()];
                 self.fields(&name, item, "", &mut stack, &mut fields);
             }
-            Shape::Unit => {}
-            Shape::Tuple => {
+            Body::Unit => {}
+            Body::Tuple(..) => {
                 let rule = rules::UNSUPPORTED_EVENT_SHAPE;
-                let mut finding = Self::rule_diagnostic(
+                let mut finding = Diagnostic::for_rule(
                     rule,
                     format!(
                         "struct `{}` (event `{name}`) is a tuple struct, so its fields have no names to declare",
-                        item.name
+                        item.ident
                     ),
                     "give the struct named fields".to_owned(),
                 );
                 finding.event = Some(name.clone());
-                finding.source =
-                    Some(self.place(item.file, item.pos, item.name_range, "tuple struct"));
+                finding.source = Some(self.place(item.file, item.span, item.span, "tuple struct"));
                 self.push(finding);
             }
         }
         DraftEvent {
-            struct_name: item.name.clone(),
-            source: self.location(item.file, item.pos, item.name_range, ""),
+            struct_name: item.ident.clone(),
+            source: self.location(item.file, item.span, item.span, ""),
             doc: item.doc.clone(),
             fields,
             name,
@@ -582,12 +616,12 @@ impl<'a> Drafter<'a> {
     fn fields(
         &mut self,
         event: &str,
-        item: &'a StructDef,
+        item: &'a StructItem,
         prefix: &str,
         stack: &mut Vec<String>,
         out: &mut Vec<DraftField>,
     ) {
-        let Shape::Named(defs) = &item.shape else {
+        let Body::Named(defs) = &item.body else {
             return;
         };
         for def in defs {
@@ -596,7 +630,7 @@ impl<'a> Drafter<'a> {
             } else {
                 format!("{prefix}_{}", def.name)
             };
-            let source = self.location(item.file, def.pos, def.ty_range, "");
+            let source = self.location(item.file, def.start, def.ty_span, "");
             let rust_type = type_to_string(&def.ty);
             let mut field = DraftField {
                 name: name.clone(),
@@ -613,8 +647,8 @@ impl<'a> Drafter<'a> {
                 written: &field.rust_type,
                 index: out.len(),
                 file: item.file,
-                pos: def.pos,
-                range: def.ty_range,
+                at: def.start,
+                range: def.ty_span,
             };
             if out.iter().any(|f| f.name == name) {
                 let message = format!(
@@ -635,14 +669,14 @@ impl<'a> Drafter<'a> {
                     out.push(field);
                 }
                 Resolved::Struct(nested) => {
-                    let refused = if stack.contains(&nested.name) {
+                    let refused = if stack.contains(&nested.ident) {
                         Some(
                             "which contains itself, so it cannot be flattened into fields"
                                 .to_owned(),
                         )
-                    } else if stack.len() > MAX_NESTING {
+                    } else if stack.len() > MAX_FLATTEN_DEPTH {
                         Some(format!(
-                            "nested more than {MAX_NESTING} structs deep, so init does not flatten it"
+                            "nested more than {MAX_FLATTEN_DEPTH} structs deep, so init does not flatten it"
                         ))
                     } else {
                         None
@@ -660,7 +694,7 @@ impl<'a> Drafter<'a> {
                         field.outcome = FieldOutcome::Rejected { finding };
                         out.push(field);
                     } else {
-                        stack.push(nested.name.clone());
+                        stack.push(nested.ident.clone());
                         self.fields(event, nested, &name, stack, out);
                         stack.pop();
                     }
@@ -740,34 +774,34 @@ impl<'a> Drafter<'a> {
 
     fn enum_field(
         &mut self,
-        found: &source::EnumDef,
+        found: &EnumItem,
         name: &str,
         optional: bool,
         ty: &syn::Type,
         site: &Site<'_>,
     ) -> FieldOutcome {
-        if !found.variants.is_empty() && found.variants.iter().all(|v| v.types.is_empty()) {
+        if found.is_fieldless() {
             return FieldOutcome::Kept {
                 ty: FieldType::Enum,
                 optional,
                 values: found
                     .variants
                     .iter()
-                    .map(|v| v.name.to_snake_case())
+                    .map(|v| v.ident.to_snake_case())
                     .collect(),
                 category: "interaction",
             };
         }
         // An enum whose variants hold data: report the first forbidden type inside.
         for variant in &found.variants {
-            for inner in &variant.types {
+            for inner in variant_types(&variant.body) {
                 if let TypeClass::Forbidden(forbidden) = classify_type(inner) {
                     let message = format!(
                         "field `{}` of event `{}` has type `{}`, whose variant `{}` holds `{}`, which can carry {}",
                         site.field,
                         site.event,
                         type_to_string(ty),
-                        variant.name,
+                        variant.ident,
                         forbidden.culprit,
                         forbidden.carries
                     );
@@ -807,11 +841,11 @@ impl<'a> Drafter<'a> {
         message: String,
         help: String,
     ) -> usize {
-        let mut finding = Self::rule_diagnostic(rule, message, help);
+        let mut finding = Diagnostic::for_rule(rule, message, help);
         finding.event = Some(site.event.to_owned());
         finding.field = Some(site.field.to_owned());
         let label = format!("left out of the draft ({})", rule.id);
-        finding.source = Some(self.place(site.file, site.pos, site.range, &label));
+        finding.source = Some(self.place(site.file, site.at, site.range, &label));
         self.push(finding)
     }
 }
@@ -824,13 +858,22 @@ struct Site<'s> {
     written: &'s str,
     index: usize,
     file: usize,
-    pos: Pos,
-    range: ByteRange,
+    at: SourceSpan,
+    range: SourceSpan,
+}
+
+/// The types a variant holds.
+fn variant_types(body: &Body) -> Vec<&syn::Type> {
+    match body {
+        Body::Named(fields) => fields.iter().map(|f| &f.ty).collect(),
+        Body::Tuple(types, _) => types.iter().collect(),
+        Body::Unit => Vec::new(),
+    }
 }
 
 enum Resolved<'a> {
     Field(FieldOutcome),
-    Struct(&'a StructDef),
+    Struct(&'a StructItem),
 }
 
 fn lowercase_first(text: &str) -> String {
@@ -941,7 +984,7 @@ fn draft_yaml(report: &InitReport, project: &str, roots: &[String]) -> String {
                 }
                 FieldOutcome::Rejected { finding } => {
                     let why = report.findings.get(*finding).map_or_else(String::new, |f| {
-                        format!("{}: {}", f.code(), f.why.as_deref().unwrap_or_default())
+                        format!("{}: {}", f.heading(), f.why.as_deref().unwrap_or_default())
                     });
                     let _ = writeln!(
                         out,
@@ -1082,7 +1125,7 @@ impl InitReport {
                 None,
                 self.findings
                     .get(*finding)
-                    .and_then(|f| f.rule)
+                    .and_then(Diagnostic::rule)
                     .map(|r| r.id),
             ),
         };

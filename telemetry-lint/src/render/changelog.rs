@@ -17,19 +17,15 @@
 //! always give the same bytes.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde::Serialize;
 use serde_json::Value;
 use telemetry_manifest::{
-    Category, EventDef, FieldDef, FieldType, GroupDef, Level, ValidManifest, format_duration_ms,
+    Category, EventDef, FieldDef, FieldType, GroupDef, ValidManifest, format_duration_ms,
     format_size_bytes,
 };
 
-use crate::check::{fatal, parsed_or_fatal};
-use crate::doc_json;
-use crate::report::{Diagnostic, Report};
+use crate::render::json as doc_json;
 
 /// One side of the diff, loaded and validated.
 pub struct Side {
@@ -37,137 +33,6 @@ pub struct Side {
     pub label: String,
     /// The manifest as checked.
     pub valid: ValidManifest,
-}
-
-/// Reads one side. `spec` is a file path or `git:REV`; `workspace_manifest` gives
-/// the path of the workspace's manifest, needed (and called) only for `git:REV`.
-///
-/// # Errors
-/// A fatal [`Report`] (exit code 2) when git cannot be run, the revision or the
-/// manifest at it cannot be found, or the manifest cannot be loaded; it carries the
-/// loader's diagnostic with a snippet.
-pub fn load_side(
-    spec: &str,
-    workspace_manifest: &mut dyn FnMut() -> Result<PathBuf, Box<Report>>,
-) -> Result<Side, Box<Report>> {
-    let (shown, loaded) = match spec.strip_prefix("git:") {
-        Some(rev) => {
-            let manifest = workspace_manifest()?;
-            let (shown, bytes) = git_show(rev, &manifest).map_err(|d| fatal(*d))?;
-            let loaded = telemetry_manifest::load_bytes(&bytes).map_err(|e| {
-                fatal(Diagnostic::other(
-                    "invalid-manifest",
-                    Level::Error,
-                    format!("{shown}: {}", e.message),
-                    e.help,
-                ))
-            })?;
-            (shown, loaded)
-        }
-        None => {
-            let loaded = telemetry_manifest::load_path(Path::new(spec)).map_err(|e| {
-                fatal(Diagnostic::other(
-                    "invalid-manifest",
-                    Level::Error,
-                    e.message,
-                    e.help,
-                ))
-            })?;
-            (spec.replace('\\', "/"), loaded)
-        }
-    };
-    let (_, manifest) = parsed_or_fatal(&shown, loaded)?;
-    let (valid, _findings) = telemetry_manifest::validate(&manifest);
-    Ok(Side {
-        label: spec.to_owned(),
-        valid,
-    })
-}
-
-/// Reads `manifest` as it was at git revision `rev`: `git show REV:<path>`, the
-/// path relative to the repository's root. Returns the path as shown
-/// (`REV:path`) and the bytes.
-fn git_show(rev: &str, manifest: &Path) -> Result<(String, Vec<u8>), Box<Diagnostic>> {
-    let unknown = |message: String, help: &str| {
-        Box::new(Diagnostic::other(
-            "unknown-revision",
-            Level::Error,
-            message,
-            help,
-        ))
-    };
-    if rev.is_empty() || rev.starts_with('-') || rev.contains(':') {
-        return Err(unknown(
-            format!("`git:{rev}` does not name a git revision"),
-            "write `git:` followed by a tag, branch or commit, such as `git:v1.2.0` or `git:HEAD~1`",
-        ));
-    }
-    let dir = match manifest.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = manifest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "telemetry.yaml".to_owned());
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .env("LC_ALL", "C")
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .output()
-    };
-    let first_line = |bytes: &[u8]| {
-        String::from_utf8_lossy(bytes)
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("no output")
-            .trim_start_matches("fatal: ")
-            .trim_end_matches('.')
-            .to_owned()
-    };
-    let prefix = match git(&["rev-parse", "--show-prefix"]) {
-        Err(e) => {
-            return Err(Box::new(Diagnostic::other(
-                "no-git",
-                Level::Error,
-                format!("cannot run `git` to read the manifest at `{rev}`: {e}"),
-                "install git, or give the old manifest as a file (`git show REV:telemetry.yaml > old.yaml`)",
-            )));
-        }
-        Ok(output) if !output.status.success() => {
-            return Err(unknown(
-                format!(
-                    "`{}` is not in a git repository, so `git:{rev}` cannot be read: {}",
-                    dir.display(),
-                    first_line(&output.stderr)
-                ),
-                "run in a clone of the repository, or give the old manifest as a file",
-            ));
-        }
-        Ok(output) => String::from_utf8_lossy(&output.stdout).trim().to_owned(),
-    };
-    let path = format!("{prefix}{name}");
-    let shown = format!("{rev}:{path}");
-    match git(&["show", &shown]) {
-        Err(e) => Err(Box::new(Diagnostic::other(
-            "no-git",
-            Level::Error,
-            format!("cannot run `git` to read `{shown}`: {e}"),
-            "install git, or give the old manifest as a file",
-        ))),
-        Ok(output) if !output.status.success() => Err(unknown(
-            format!(
-                "cannot read the manifest `{path}` at git revision `{rev}`: {}",
-                first_line(&output.stderr)
-            ),
-            "check that the revision exists (`git tag`, `git log`; in CI, fetch tags and history with `fetch-depth: 0`) and that the manifest was at this path then",
-        )),
-        Ok(output) => Ok((shown, output.stdout)),
-    }
 }
 
 /// A change of one property: its key, the old and the new value (`null` when
@@ -1276,13 +1141,5 @@ mod tests {
         assert_eq!(keys, ["max_retention_days", "allowed_categories"]);
         let markdown = render_markdown(&log);
         assert!(markdown.contains("## Policy\n\n- max_retention_days: 365 → 30\n- allowed categories: removed `interaction`\n"), "{markdown}");
-    }
-
-    #[test]
-    fn bad_revisions_are_refused_before_git_runs() {
-        for rev in ["", "-p", "a:b"] {
-            let error = git_show(rev, Path::new("telemetry.yaml")).unwrap_err();
-            assert_eq!(error.name, "unknown-revision");
-        }
     }
 }

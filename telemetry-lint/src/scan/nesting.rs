@@ -7,7 +7,7 @@
 //! number of tokens a recursive descent may have open at once, counting bracket
 //! nesting and, within each bracket, the run of tokens since the last point where
 //! a parse returns to a loop (a `;`, a `,` outside angle brackets, or the end of a
-//! `{ ... }` block that no `else` follows). A file over [`MAX_NESTING`] is reported
+//! `{ ... }` block that no `else` follows). A file over [`MAX_TOKEN_NESTING`] is reported
 //! as unparseable instead of parsed. Real code stays far below the bound: a long
 //! builder chain or string concatenation is a few thousand tokens.
 //!
@@ -17,22 +17,22 @@
 //!
 //! ```
 //! let deep = format!("fn f() {{ {}1{} }}", "(".repeat(100_000), ")".repeat(100_000));
-//! assert!(telemetry_lint::nesting::parse_file(&deep).is_err());
-//! assert!(telemetry_lint::nesting::parse_file("struct A { b: Vec<Vec<u8>> }").is_ok());
+//! assert!(telemetry_lint::__private::parse_file(&deep).is_err());
+//! assert!(telemetry_lint::__private::parse_file("struct A { b: Vec<Vec<u8>> }").is_ok());
 //! ```
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// The deepest estimated nesting parsed, in tokens (see the module docs).
-pub const MAX_NESTING: usize = 10_000;
+pub const MAX_TOKEN_NESTING: usize = 10_000;
 
-/// The stack the scanners need for a file at [`MAX_NESTING`], in bytes: 512 MiB
+/// The stack the scanners need for a file at [`MAX_TOKEN_NESTING`], in bytes: 512 MiB
 /// of address space, of which a parse touches only what it uses (a debug build
 /// parses 5,000 nested generic types in about 250 MiB of stack).
 pub const STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Parses `text` as a Rust file, as `syn::parse_file` does, unless its estimated
-/// nesting exceeds [`MAX_NESTING`].
+/// nesting exceeds [`MAX_TOKEN_NESTING`].
 ///
 /// # Errors
 /// The lexer's or the parser's error, or a nesting error placed at the token where
@@ -44,7 +44,7 @@ pub fn parse_file(text: &str) -> syn::Result<syn::File> {
         return Err(syn::Error::new(
             span,
             format!(
-                "the code nests more than {MAX_NESTING} levels deep here ({depth} estimated), too deep to parse safely"
+                "the code nests more than {MAX_TOKEN_NESTING} levels deep here ({depth} estimated), too deep to parse safely"
             ),
         ));
     }
@@ -96,7 +96,7 @@ impl Frame {
     }
 }
 
-/// The estimated nesting and the span where it first passes [`MAX_NESTING`], if it
+/// The estimated nesting and the span where it first passes [`MAX_TOKEN_NESTING`], if it
 /// does. Iterative: the walk keeps its own stack.
 fn too_deep(tokens: TokenStream) -> Option<(usize, proc_macro2::Span)> {
     let mut stack = vec![Frame::new(tokens, 0, None)];
@@ -146,7 +146,7 @@ fn too_deep(tokens: TokenStream) -> Option<(usize, proc_macro2::Span)> {
         }
         frame.run += 1;
         let depth = frame.base + frame.run;
-        if depth > MAX_NESTING {
+        if depth > MAX_TOKEN_NESTING {
             return Some((depth, token.span()));
         }
         if let TokenTree::Group(group) = token {
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn real_code_is_shallow() {
-        let text = include_str!("workspace.rs");
+        let text = include_str!("mod.rs");
         assert!(depth(text).is_none());
         assert!(parse_file(text).is_ok());
     }

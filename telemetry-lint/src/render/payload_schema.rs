@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use telemetry_manifest::{ContextField, EventDef, FieldDef, FieldType, ValidManifest};
 
-use crate::doc_json;
+use crate::render::json as doc_json;
 
 /// The JSON Schema dialect of the document.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -1,0 +1,607 @@
+//! The event and group structs of the workspace against the manifest, placed in
+//! the Rust files.
+//!
+//! The scan indexes every item; this module picks the ones `check` judges (event
+//! structs, group structs, `TelemetryValue` enums), runs the shared checks on each
+//! and places every finding on the Rust tokens it concerns.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use heck::ToSnakeCase;
+use telemetry_manifest::{
+    CodeTarget, EventStruct, FieldType, Finding, GroupStruct, Level, Owner, StructField, TypeClass,
+    classify_type, rules, type_mismatch_help, type_mismatch_message, type_to_string,
+};
+
+use super::source_location;
+use crate::load::LoadedManifest;
+use crate::report::{Diagnostic, Location, Problem, Report};
+use crate::scan::{Body, EnumItem, Field, ProblemKind, Scan, SourceSpan, StructItem};
+
+/// An item `check` judges: an event struct against its event, or a group struct
+/// against its group.
+pub(super) struct FoundItem<'s> {
+    /// Index into [`Scan::files`].
+    file: usize,
+    /// The struct's name.
+    ident: &'s str,
+    /// The event it sends, or the group it declares: `name = "..."` or the
+    /// snake_case struct name.
+    pub(super) name: String,
+    /// Where the struct's name stands.
+    span: SourceSpan,
+    /// Where the literal of `name = "..."` stands, when the item is named so.
+    name_span: Option<SourceSpan>,
+    /// Its named fields, in declaration order.
+    fields: &'s [Field],
+    /// Why it cannot be checked field by field, as `(message, help, where)`.
+    shape_problem: Option<(String, String, SourceSpan)>,
+}
+
+/// What `check` judges, picked from the scan once.
+pub(super) struct Found<'s> {
+    scan: &'s Scan,
+    /// Event structs (and items wrongly marked as events), in file order.
+    pub(super) events: Vec<FoundItem<'s>>,
+    /// Field group structs, in file order.
+    pub(super) groups: Vec<FoundItem<'s>>,
+    /// The `TelemetryValue` enums by name, the first found of each name, with
+    /// their values (the variants in snake_case), so that a lookup costs the same
+    /// however many enums the workspace has.
+    enums: HashMap<&'s str, (&'s EnumItem, Vec<String>)>,
+}
+
+impl<'s> Found<'s> {
+    pub(super) fn of(scan: &'s Scan) -> Found<'s> {
+        let mut found = Found {
+            scan,
+            events: Vec::new(),
+            groups: Vec::new(),
+            enums: HashMap::new(),
+        };
+        for item in &scan.structs {
+            if let Some(mark) = &item.marks.event {
+                found
+                    .events
+                    .push(found_struct(item, mark, "telemetry_event", "event"));
+            }
+            if let Some(mark) = &item.marks.group {
+                found
+                    .groups
+                    .push(found_struct(item, mark, "telemetry_group", "group"));
+            }
+        }
+        for item in &scan.enums {
+            if item.derives_telemetry_value() {
+                let values = item
+                    .variants
+                    .iter()
+                    .map(|v| v.ident.to_snake_case())
+                    .collect();
+                found
+                    .enums
+                    .entry(item.ident.as_str())
+                    .or_insert((item, values));
+            }
+            if let Some(mark) = &item.marks.event {
+                found.events.push(FoundItem {
+                    file: item.file,
+                    ident: &item.ident,
+                    name: mark
+                        .name
+                        .as_ref()
+                        .map_or_else(|| item.ident.to_snake_case(), |(n, _)| n.clone()),
+                    span: item.span,
+                    name_span: mark.name.as_ref().map(|(_, span)| *span),
+                    fields: &[],
+                    shape_problem: Some((
+                        "`#[telemetry_event]` cannot be placed on an enum".to_owned(),
+                        "declare the event as a struct with named fields; an enum that a field carries derives `TelemetryValue` instead".to_owned(),
+                        item.span,
+                    )),
+                });
+            }
+        }
+        let files = &scan.files;
+        let place = |item: &FoundItem<'_>| (files[item.file].path.as_str(), item.span.offset);
+        found.events.sort_by(|a, b| place(a).cmp(&place(b)));
+        found
+    }
+}
+
+/// A struct marked `#[telemetry_event]` or `#[telemetry_group]` (`attribute`),
+/// which names an event or a group (`noun`).
+fn found_struct<'s>(
+    item: &'s StructItem,
+    mark: &crate::scan::attrs::Mark,
+    attribute: &str,
+    noun: &str,
+) -> FoundItem<'s> {
+    let mut shape_problem = item.generics.map(|span| {
+        (
+            format!("`#[{attribute}]` cannot be placed on a generic struct"),
+            "remove the generic parameters; each field needs one concrete type that the manifest declares".to_owned(),
+            span,
+        )
+    });
+    let fields: &[Field] = match &item.body {
+        Body::Named(fields) => fields,
+        Body::Tuple(_, span) => {
+            shape_problem = Some((
+                format!("`#[{attribute}]` cannot be placed on a tuple struct"),
+                "name the fields, as the manifest names them: `struct Event { field: Type }`"
+                    .to_owned(),
+                *span,
+            ));
+            &[]
+        }
+        Body::Unit => {
+            shape_problem = Some((
+                format!("`#[{attribute}]` cannot be placed on a unit struct"),
+                format!(
+                    "give the struct named fields, as the manifest declares the {noun}'s fields"
+                ),
+                item.span,
+            ));
+            &[]
+        }
+    };
+    FoundItem {
+        file: item.file,
+        ident: &item.ident,
+        name: mark.name.as_ref().map_or_else(
+            || telemetry_manifest::default_event_name(&item.ident),
+            |(n, _)| n.clone(),
+        ),
+        span: item.span,
+        name_span: mark.name.as_ref().map(|(_, span)| *span),
+        fields,
+        shape_problem,
+    }
+}
+
+/// The label of a finding's manifest snippet.
+pub(super) fn manifest_label(rule: &telemetry_manifest::Rule) -> &'static str {
+    match rule.id {
+        "TL002" => "the event's declaration",
+        "TL003" => "declared here",
+        "TL004" => "declared type",
+        "TL005" => "declared values",
+        "TL015" => "no struct sends this event",
+        "TL016" => "missing here",
+        "TL017" => "placeholder",
+        "TL018" => "expired",
+        "TL019" => "over the limit",
+        "TL020" => "category not allowed",
+        "TL022" => "too many combinations",
+        "TL023" => "named like an identifier",
+        "TL024" => "declared category",
+        "TL025" => "too far ahead",
+        "TL026" => "no end date",
+        "TL027" => "past the limit",
+        "TL028" => "cannot be granted",
+        "TL029" => "matches no finding",
+        "TL030" => "not declared under `groups:`",
+        "TL031" => "the name is taken twice",
+        "TL032" => "the event's declaration",
+        "TL033" => "no struct declares this group",
+        "TL034" => "no event embeds this group",
+        _ => "here",
+    }
+}
+
+/// The label of a finding's Rust snippet.
+fn code_label(rule: &telemetry_manifest::Rule) -> &'static str {
+    match rule.id {
+        "TL001" => "not declared in the manifest",
+        "TL002" => "not declared in the manifest",
+        "TL003" => "the field is missing from this struct",
+        "TL004" => "does not carry the declared type",
+        "TL005" => "these variants are sent",
+        "TL006" | "TL007" | "TL008" | "TL009" | "TL010" | "TL011" => "forbidden type",
+        "TL012" => "not a struct with named fields",
+        "TL013" => "not a vetted telemetry value type",
+        "TL030" => "not declared in the manifest",
+        "TL032" => "does not embed the group",
+        _ => "here",
+    }
+}
+
+pub(super) fn check_code(
+    loaded: &LoadedManifest,
+    found: &Found<'_>,
+    report: &mut Report,
+    place: &dyn Fn(&Finding) -> Diagnostic,
+) {
+    let scan = found.scan;
+    let mut used_files = BTreeSet::new();
+    for problem in &scan.problems {
+        // An error, not a warning: events in a file the linter cannot read go
+        // unchecked, so a run that skipped one must not pass CI.
+        let (kind, message, help) = match problem.kind {
+            ProblemKind::UnreadableDirectory => (
+                Problem::UnreadableSource,
+                format!(
+                    "cannot read a directory of the workspace: {}",
+                    problem.detail
+                ),
+                "check the permissions, or list the path in `.ignore` if it is not part of the build; the rest of the workspace was checked",
+            ),
+            ProblemKind::UnreadableFile => (
+                Problem::UnreadableSource,
+                format!("cannot read the file: {}", problem.detail),
+                "check the permissions, or list the path in `.ignore` if it is not part of the build; the rest of the workspace was checked",
+            ),
+            ProblemKind::TooLarge => (
+                Problem::UnreadableSource,
+                problem.detail.clone(),
+                "check the permissions, or list the path in `.ignore` if it is not part of the build; the rest of the workspace was checked",
+            ),
+            ProblemKind::NotUtf8 => (
+                Problem::NonUtf8Source,
+                format!(
+                    "the file is not UTF-8 ({}), so its events could not be checked",
+                    problem.detail
+                ),
+                "save the file as UTF-8, or list it in `.ignore` if it is not part of the build; the rest of the workspace was checked",
+            ),
+            ProblemKind::Unparseable => (
+                Problem::UnparseableSource,
+                format!(
+                    "the file cannot be parsed as Rust ({}), so its events could not be checked",
+                    problem.detail
+                ),
+                "fix the syntax error (`cargo check` shows it too), or list the file in `.ignore` if it is not part of the build; the rest of the workspace was checked",
+            ),
+        };
+        let mut diagnostic = Diagnostic::problem(kind, Level::Error, message, help);
+        diagnostic.source = Some(match problem.at {
+            Some((file, span)) => {
+                used_files.insert(file);
+                source_location(&problem.path, span, "cannot be parsed")
+            }
+            None => Location {
+                path: problem.path.clone(),
+                line: 1,
+                column: 1,
+                offset: 0,
+                len: 0,
+                label: String::new(),
+            },
+        });
+        report.push(diagnostic);
+    }
+
+    for item in &found.events {
+        check_found_struct(loaded, found, item, false, report, place, &mut used_files);
+    }
+
+    let sent: HashSet<&str> = found.events.iter().map(|s| s.name.as_str()).collect();
+    for event in &loaded.valid.events {
+        let name = &event.name.value;
+        if sent.contains(name.as_str()) {
+            continue;
+        }
+        let ident = heck::AsUpperCamelCase(name).to_string();
+        let finding = Finding::new(
+            rules::MISSING_EVENT_STRUCT,
+            format!("event `{name}` is declared in the manifest, but no `#[telemetry_event]` struct sends it"),
+            format!(
+                "add `#[telemetry_event] struct {ident} {{ .. }}` (or name a struct with `#[telemetry_event(name = \"{name}\")]`), or remove the event from the manifest"
+            ),
+        )
+        .event(name)
+        .at_manifest(event.name.span);
+        report.push(place(&finding));
+    }
+
+    check_group_structs(loaded, found, report, place, &mut used_files);
+
+    for file in used_files {
+        let file = &scan.files[file];
+        report.files.insert(file.path.clone(), file.text.clone());
+    }
+}
+
+fn code_span(item: &FoundItem<'_>, target: CodeTarget) -> SourceSpan {
+    match target {
+        CodeTarget::Struct => item.span,
+        CodeTarget::FieldName(i) => item.fields.get(i).map_or(item.span, |f| f.name_span),
+        CodeTarget::FieldType(i) => item.fields.get(i).map_or(item.span, |f| f.ty_span),
+    }
+}
+
+/// Resolves a field of an opaque type (a name that is not a vetted type) against
+/// the workspace's `TelemetryValue` enums. `group` says whether `item` is a field
+/// group struct. Returns the finding and, when it points at an enum rather than at
+/// the field, the enum's file and span.
+#[allow(clippy::type_complexity)]
+fn check_opaque(
+    loaded: &LoadedManifest,
+    found: &Found<'_>,
+    item: &FoundItem<'_>,
+    index: usize,
+    group: bool,
+) -> Option<(Finding, Option<(usize, SourceSpan)>)> {
+    let field = item.fields.get(index)?;
+    let TypeClass::Opaque { name, .. } = classify_type(&field.ty) else {
+        return None;
+    };
+    let valid = &loaded.valid;
+    let (owner, known, declared) = if group {
+        let def = valid.group(&item.name);
+        (
+            Owner::Group(&item.name),
+            def.is_some(),
+            def.and_then(|g| g.field(&field.name)),
+        )
+    } else {
+        let event = valid.event(&item.name);
+        // A field named after a group and not declared as the event's own: it
+        // embeds the group (checked by `check_embedding`), or `check_event_struct`
+        // reports that the event does not list the group.
+        if valid.group(&field.name).is_some()
+            && event.is_none_or(|e| e.embeds(&field.name) || e.field(&field.name).is_none())
+        {
+            return None;
+        }
+        (
+            Owner::Event(&item.name),
+            event.is_some(),
+            event.and_then(|e| e.field(&field.name)),
+        )
+    };
+    let resolved = found.enums.get(name.as_str());
+    let shown = type_to_string(&field.ty);
+    match (resolved, known, declared) {
+        (Some((item, values)), true, Some(declared)) if declared.ty.value == FieldType::Enum => {
+            telemetry_manifest::check_enum_variants(owner, declared, values)
+                .map(|finding| (finding, Some((item.file, item.span))))
+        }
+        (Some(_), true, Some(declared)) => Some((
+            owner
+                .tag(Finding::new(
+                    rules::FIELD_TYPE_MISMATCH,
+                    type_mismatch_message(owner, &field.name, declared.ty.value, &shown),
+                    type_mismatch_help(declared.ty.value),
+                ))
+                .field(&field.name)
+                .at_manifest(declared.ty.span)
+                .at_code(CodeTarget::FieldType(index)),
+            None,
+        )),
+        // An enum of the workspace in an undeclared field, event or group: TL001,
+        // TL002 or TL030 says so already.
+        (Some(_), _, _) => None,
+        // Declared as a non-enum type: the macro's assertion on
+        // `TelemetryValue::KIND` sees through aliases and checks it at compile time.
+        (None, true, Some(declared)) if declared.ty.value != FieldType::Enum => None,
+        (None, _, declared) => {
+            let help = if declared.is_some() {
+                format!(
+                    "the manifest declares an `enum`, but no enum `{name}` with `#[derive(TelemetryValue)]` is in the workspace's sources, so its variants cannot be checked against `values`; derive `TelemetryValue` on a fieldless enum `{name}` in this workspace, or use a type from the manifest's vocabulary"
+                )
+            } else {
+                format!(
+                    "`{name}` is neither a type from the manifest's vocabulary nor an enum with `#[derive(TelemetryValue)]` in the workspace's sources; use a vetted type (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum that derives `TelemetryValue`"
+                )
+            };
+            Some((
+                owner
+                    .tag(Finding::new(
+                        rules::UNVETTED_VALUE_TYPE,
+                        format!(
+                            "field `{}` of {owner} has type `{shown}`, which is not a vetted telemetry value type",
+                            field.name
+                        ),
+                        help,
+                    ))
+                    .field(&field.name)
+                    .at_code(CodeTarget::FieldType(index)),
+                None,
+            ))
+        }
+    }
+}
+
+/// One scanned struct against its declaration: an event struct (`group` false)
+/// against its event, or a field group struct (`group` true) against its group.
+/// Reports its shape problem, the shared struct check (the same one the macro
+/// runs), and the fields whose types are opaque to the syntax (aliases, newtypes,
+/// enums), each at the Rust tokens it concerns.
+#[allow(clippy::too_many_arguments)]
+fn check_found_struct(
+    loaded: &LoadedManifest,
+    found: &Found<'_>,
+    item: &FoundItem<'_>,
+    group: bool,
+    report: &mut Report,
+    place: &dyn Fn(&Finding) -> Diagnostic,
+    used_files: &mut BTreeSet<usize>,
+) {
+    let path = &found.scan.files[item.file].path;
+    used_files.insert(item.file);
+    let mut push = |finding: &Finding, span: Option<SourceSpan>| {
+        let mut diagnostic = place(finding);
+        diagnostic.source = span.map(|s| source_location(path, s, code_label(finding.rule)));
+        report.push(diagnostic);
+    };
+    if let Some((message, help, span)) = &item.shape_problem {
+        let finding = Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help);
+        let finding = if group {
+            finding.group(&item.name)
+        } else {
+            finding.event(&item.name)
+        };
+        push(&finding.at_code(CodeTarget::Struct), Some(*span));
+        return;
+    }
+    let fields = item
+        .fields
+        .iter()
+        .map(|f| StructField {
+            name: f.name.clone(),
+            ty: &f.ty,
+        })
+        .collect();
+    let (findings, undeclared) = if group {
+        let group_struct = GroupStruct {
+            ident: item.ident.to_owned(),
+            group: item.name.clone(),
+            fields,
+        };
+        (
+            telemetry_manifest::check_group_struct(&loaded.valid, &group_struct),
+            rules::UNDECLARED_GROUP,
+        )
+    } else {
+        let event_struct = EventStruct {
+            ident: item.ident.to_owned(),
+            event: item.name.clone(),
+            fields,
+        };
+        (
+            telemetry_manifest::check_event_struct(&loaded.valid, &event_struct),
+            rules::UNDECLARED_EVENT,
+        )
+    };
+    for finding in findings {
+        // An undeclared event or group named with `name = "..."` is best shown at
+        // the name.
+        let span = match (finding.rule == undeclared, item.name_span) {
+            (true, Some(name_span)) => Some(name_span),
+            _ => finding.code.map(|target| code_span(item, target)),
+        };
+        push(&finding, span);
+    }
+    for (index, field) in item.fields.iter().enumerate() {
+        if let Some((finding, span)) = check_opaque(loaded, found, item, index, group) {
+            let location = match span {
+                Some((file, enum_span)) => {
+                    used_files.insert(file);
+                    source_location(
+                        &found.scan.files[file].path,
+                        enum_span,
+                        code_label(finding.rule),
+                    )
+                }
+                None => source_location(path, field.ty_span, code_label(finding.rule)),
+            };
+            let mut diagnostic = place(&finding);
+            diagnostic.source = Some(location);
+            report.push(diagnostic);
+        }
+    }
+}
+
+/// The field group structs (`#[telemetry_group]`): each against its group in the
+/// manifest, with the same checks as an event struct; each event struct's
+/// embedding fields against the group structs; and every group that events embed
+/// without a struct (TL033).
+fn check_group_structs(
+    loaded: &LoadedManifest,
+    found: &Found<'_>,
+    report: &mut Report,
+    place: &dyn Fn(&Finding) -> Diagnostic,
+    used_files: &mut BTreeSet<usize>,
+) {
+    let valid = &loaded.valid;
+    for item in &found.groups {
+        check_found_struct(loaded, found, item, true, report, place, used_files);
+    }
+
+    for item in &found.events {
+        let Some(event) = valid.event(&item.name) else {
+            continue;
+        };
+        let path = &found.scan.files[item.file].path;
+        for (index, field) in item.fields.iter().enumerate() {
+            if !event.embeds(&field.name) {
+                continue;
+            }
+            if let Some(finding) = check_embedding(found, &item.name, &field.name, &field.ty, index)
+            {
+                let mut diagnostic = place(&finding);
+                diagnostic.source = Some(source_location(
+                    path,
+                    field.ty_span,
+                    code_label(finding.rule),
+                ));
+                report.push(diagnostic);
+            }
+        }
+    }
+
+    for group in &valid.groups {
+        let name = &group.name.value;
+        if found.groups.iter().any(|s| s.name == *name)
+            || !valid.events.iter().any(|e| e.embeds(name))
+        {
+            continue;
+        }
+        let ident = heck::AsUpperCamelCase(name).to_string();
+        let finding = Finding::new(
+            rules::MISSING_GROUP_STRUCT,
+            format!("group `{name}` is embedded in events, but no `#[telemetry_group]` struct declares it"),
+            format!(
+                "add `#[telemetry_group] struct {ident} {{ .. }}` with the group's fields (or name a struct with `#[telemetry_group(name = \"{name}\")]`), or remove the group and the events' references to it"
+            ),
+        )
+        .group(name)
+        .at_manifest(group.name.span);
+        report.push(place(&finding));
+    }
+}
+
+/// The type of a field that embeds group `group` (the field's name) in `event`:
+/// when it names a `#[telemetry_group]` struct of the workspace, that struct must
+/// declare this group; when it names none, but the group has a struct under
+/// another name, the field should use it. A type the workspace does not define is
+/// left to the compiler.
+fn check_embedding(
+    found: &Found<'_>,
+    event: &str,
+    group: &str,
+    ty: &syn::Type,
+    index: usize,
+) -> Option<Finding> {
+    let TypeClass::Opaque {
+        name,
+        optional: false,
+    } = classify_type(ty)
+    else {
+        // Not a plain struct name: `check_event_struct` reports it.
+        return None;
+    };
+    let shown = type_to_string(ty);
+    let own = found.groups.iter().find(|g| g.name == group);
+    let message = match found.groups.iter().find(|g| g.ident == name) {
+        Some(found) if found.name == group => return None,
+        Some(found) => format!(
+            "field `{group}` of event `{event}` embeds group `{group}`, but its type `{shown}` is the `#[telemetry_group]` struct of group `{}`",
+            found.name
+        ),
+        None => {
+            let own = own?;
+            format!(
+                "field `{group}` of event `{event}` embeds group `{group}`, but its type `{shown}` is not the group's struct `{}`",
+                own.ident
+            )
+        }
+    };
+    let help = match own {
+        Some(own) => format!(
+            "change the field's type to `{}`, the struct of group `{group}`",
+            own.ident
+        ),
+        None => format!(
+            "give the field the struct of group `{group}`, with `#[telemetry_group]`, or embed the other group under its own name"
+        ),
+    };
+    Some(
+        Finding::new(rules::GROUP_EMBEDDING_MISMATCH, message, help)
+            .event(event)
+            .field(group)
+            .at_code(CodeTarget::FieldType(index)),
+    )
+}

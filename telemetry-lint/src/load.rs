@@ -1,0 +1,335 @@
+//! Loading what every command reads: the cargo workspace, its telemetry manifest
+//! and the shared policy file the manifest names.
+//!
+//! The workspace root and its members come from `cargo metadata --no-deps`, so the
+//! linter sees exactly the packages cargo builds. The manifest is loaded in the two
+//! steps of `telemetry-manifest` (parse with spans, then `validate`); a manifest or a
+//! policy file that cannot be parsed makes a fatal [`Report`] (exit code 2) with the
+//! parser's diagnostic on a snippet. `check`, `doc`, `schema` and `diff` all load
+//! through here, so a manifest reads the same to each of them.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use telemetry_manifest::{
+    ByteSpan, Finding, Level, Manifest, ValidManifest, ValidPolicy, line_column,
+};
+
+use crate::report::{Diagnostic, Location, Problem, Report};
+use crate::scan;
+
+/// A workspace found by `cargo metadata`.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// The workspace root directory (where the root `Cargo.toml` is).
+    pub root: PathBuf,
+    /// The directories of the member packages, sorted, without duplicates.
+    pub members: Vec<PathBuf>,
+}
+
+/// Why the workspace could not be found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkspaceError {
+    /// What went wrong, lowercase, no trailing period.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Runs `cargo metadata --no-deps --format-version 1` (in the current directory, or
+/// on `manifest_path`) and returns the workspace root and member directories.
+///
+/// # Errors
+/// When cargo cannot be run, fails (no `Cargo.toml`, a malformed one), or prints
+/// output that is not the expected JSON.
+pub fn discover(manifest_path: Option<&Path>) -> Result<Workspace, WorkspaceError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args([
+        "metadata",
+        "--no-deps",
+        "--format-version",
+        "1",
+        "--offline",
+    ]);
+    if let Some(path) = manifest_path {
+        command.arg("--manifest-path").arg(path);
+    }
+    let output = command.output().map_err(|e| WorkspaceError {
+        message: format!("cannot run `cargo metadata`: {e}"),
+        help: "install cargo, or set the CARGO environment variable to its path".to_owned(),
+    })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let detail = stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("no output")
+            .trim_start_matches("error: ");
+        return Err(WorkspaceError {
+            message: format!("cannot find the cargo workspace: {detail}"),
+            help: "run from inside a cargo workspace, or pass `--manifest-path <Cargo.toml>`"
+                .to_owned(),
+        });
+    }
+    let malformed = |what: &str| WorkspaceError {
+        message: format!("`cargo metadata` printed unexpected output: {what}"),
+        help: "check that cargo works in this directory (`cargo metadata --no-deps`)".to_owned(),
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| malformed(&e.to_string()))?;
+    let root = json
+        .get("workspace_root")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| malformed("no `workspace_root`"))?;
+    let mut members = BTreeSet::new();
+    for package in json
+        .get("packages")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(dir) = package
+            .get("manifest_path")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|p| Path::new(p).parent())
+        {
+            members.insert(dir.to_path_buf());
+        }
+    }
+    let root = PathBuf::from(root);
+    if members.is_empty() {
+        members.insert(root.clone());
+    }
+    Ok(Workspace {
+        root,
+        members: members.into_iter().collect(),
+    })
+}
+
+/// How a path is shown in output: relative to the workspace root, with `/`
+/// separators, when it lies inside the root (after resolving `..` and symbolic
+/// links); as given otherwise.
+pub fn shown_path(root: &Path, path: &Path) -> String {
+    let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = resolve(root);
+    // The file itself may not exist yet (an output path): resolve its directory.
+    let full = match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) if !path.exists() => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            resolve(dir).join(name)
+        }
+        _ => resolve(path),
+    };
+    if full.starts_with(&root) {
+        scan::shown_path(&full, &root)
+    } else {
+        path.display().to_string().replace('\\', "/")
+    }
+}
+
+/// The manifest of a workspace, loaded and validated.
+pub struct LoadedManifest {
+    /// The workspace.
+    pub workspace: Workspace,
+    /// The manifest's path as shown: relative to the workspace root when inside it.
+    pub shown_path: String,
+    /// The manifest's text.
+    pub text: Arc<str>,
+    /// The manifest as parsed.
+    pub manifest: Manifest,
+    /// The manifest as checked.
+    pub valid: ValidManifest,
+    /// The findings of `validate`.
+    pub findings: Vec<Finding>,
+}
+
+/// Finds the workspace and loads its manifest. On failure the report explains why
+/// and is fatal (exit code 2).
+///
+/// # Errors
+/// A fatal [`Report`] when the workspace cannot be found or the manifest cannot be
+/// read or parsed.
+pub fn load(
+    manifest_path: Option<&Path>,
+    manifest: Option<&Path>,
+) -> Result<LoadedManifest, Box<Report>> {
+    let workspace = discover(manifest_path).map_err(|e| {
+        fatal(Diagnostic::problem(
+            Problem::NoWorkspace,
+            Level::Error,
+            e.message,
+            e.help,
+        ))
+    })?;
+    let path = manifest.map_or_else(|| workspace.root.join("telemetry.yaml"), Path::to_path_buf);
+    let shown_path = shown_path(&workspace.root, &path);
+    let loaded = telemetry_manifest::load_path(&path).map_err(|e| {
+        // The loader names the path as given; show it as every other path is shown.
+        let message = e
+            .message
+            .replace(&format!("`{}`", path.display()), &format!("`{shown_path}`"));
+        fatal(Diagnostic::problem(
+            Problem::InvalidManifest,
+            Level::Error,
+            message,
+            e.help,
+        ))
+    })?;
+    let (text, manifest) = parsed_or_fatal(&shown_path, loaded)?;
+    let (mut valid, findings) = telemetry_manifest::validate(&manifest);
+    if let Some(written) = &manifest.policy_file {
+        let policy = load_policy_file(&path, &shown_path, &text, &manifest, written)?;
+        valid.policy = ValidPolicy::resolve(Some(&policy), Some(written.clone()));
+    }
+    Ok(LoadedManifest {
+        workspace,
+        shown_path,
+        text,
+        manifest,
+        valid,
+        findings,
+    })
+}
+
+/// Loads the shared policy file a manifest names in `policy_file`, with the
+/// loader's limits, and returns the policy it holds.
+///
+/// The path must be relative (to the manifest's folder) and name a `.yaml` or
+/// `.yml` file: a manifest may come from a pull request, and must not make CI read
+/// and quote an arbitrary file of the machine.
+fn load_policy_file(
+    manifest_path: &Path,
+    manifest_shown: &str,
+    manifest_text: &Arc<str>,
+    manifest: &Manifest,
+    written: &telemetry_manifest::Text,
+) -> Result<telemetry_manifest::Located<telemetry_manifest::Policy>, Box<Report>> {
+    let fail = |message: String, help: &str, inside: Option<(String, Arc<str>, Location)>| {
+        let mut diagnostic =
+            Diagnostic::problem(Problem::InvalidPolicyFile, Level::Error, message, help);
+        diagnostic.manifest = Some(manifest_location(
+            manifest_shown,
+            manifest_text,
+            written.span,
+            "the policy file",
+        ));
+        let mut report = Report {
+            fatal: true,
+            ..Report::default()
+        };
+        report
+            .files
+            .insert(manifest_shown.to_owned(), manifest_text.clone());
+        if let Some((shown, text, location)) = inside {
+            report.files.insert(shown, text);
+            diagnostic.source = Some(location);
+        }
+        report.push(diagnostic);
+        Box::new(report)
+    };
+    let value = written.value.trim();
+    if manifest.policy.is_some() {
+        return Err(fail(
+            format!(
+                "the manifest has both a `policy` section and `policy_file: {value}`, so which policy applies is unclear"
+            ),
+            "keep one: move the section's keys into the shared file, or remove `policy_file`; a workspace cannot loosen a shared policy in its own manifest",
+            None,
+        ));
+    }
+    let relative = Path::new(value);
+    let yaml = relative
+        .extension()
+        .is_some_and(|ext| ext == "yaml" || ext == "yml");
+    if value.is_empty() || relative.is_absolute() || relative.has_root() || !yaml {
+        return Err(fail(
+            format!("`policy_file: {value}` is not a relative path to a `.yaml` or `.yml` file"),
+            "name the shared policy relative to the manifest's folder, such as `../shared/telemetry-policy.yaml`",
+            None,
+        ));
+    }
+    let dir = manifest_path.parent().unwrap_or(Path::new("."));
+    let full = dir.join(relative);
+    let shown = match Path::new(manifest_shown).parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            format!("{}/{}", parent.display(), value).replace('\\', "/")
+        }
+        _ => value.replace('\\', "/"),
+    };
+    let loaded =
+        telemetry_manifest::load_policy_path(&full).map_err(|e| fail(e.message, &e.help, None))?;
+    let text: Arc<str> = Arc::from(loaded.source);
+    match loaded.policy {
+        Ok(policy) => Ok(policy),
+        Err(e) => {
+            let inside = e.span.map(|span| {
+                let location = manifest_location(&shown, &text, span, "here");
+                (shown.clone(), text.clone(), location)
+            });
+            let message = e.message.replacen(
+                "invalid policy file",
+                &format!("invalid policy file `{shown}`"),
+                1,
+            );
+            Err(fail(message, &e.help, inside))
+        }
+    }
+}
+
+/// The manifest's text and its parse, or, when it could not be parsed, a fatal
+/// report (exit code 2) with the parser's diagnostic on a snippet of `shown`.
+///
+/// # Errors
+/// A fatal [`Report`] when the YAML is malformed or does not have the manifest's
+/// shape.
+pub(crate) fn parsed_or_fatal(
+    shown: &str,
+    loaded: telemetry_manifest::Loaded,
+) -> Result<(Arc<str>, telemetry_manifest::Manifest), Box<Report>> {
+    let text: Arc<str> = Arc::from(loaded.source);
+    match loaded.manifest {
+        Ok(manifest) => Ok((text, manifest)),
+        Err(e) => {
+            let mut diagnostic =
+                Diagnostic::problem(Problem::InvalidManifest, Level::Error, e.message, e.help);
+            diagnostic.manifest = e
+                .span
+                .map(|span| manifest_location(shown, &text, span, "here"));
+            let mut report = fatal(diagnostic);
+            report.files.insert(shown.to_owned(), text);
+            report.manifest = Some(shown.to_owned());
+            Err(report)
+        }
+    }
+}
+
+/// A report that stops the run (exit code 2) with one diagnostic.
+pub(crate) fn fatal(diagnostic: Diagnostic) -> Box<Report> {
+    let mut report = Report {
+        fatal: true,
+        ..Report::default()
+    };
+    report.push(diagnostic);
+    Box::new(report)
+}
+
+/// A location in the manifest, from a byte span.
+pub fn manifest_location(path: &str, text: &str, span: ByteSpan, label: &str) -> Location {
+    let (line, column) = line_column(text, span.offset);
+    Location {
+        path: path.to_owned(),
+        line,
+        column,
+        offset: span.offset,
+        len: span.len,
+        label: label.to_owned(),
+    }
+}
