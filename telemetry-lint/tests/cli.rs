@@ -153,6 +153,31 @@ fn enum_variants_differ_from_values() {
 }
 
 #[test]
+fn enum_variants_are_events() {
+    let (code, ids) = check_fixture("lint-enum-events");
+    assert_eq!(code, 1);
+    // The undeclared path field of a struct variant, its rule, and the two
+    // variants that cannot be checked: one wraps a struct that is not an event,
+    // one holds unnamed fields. The variant that wraps an event struct, the unit
+    // variant and the renamed variant match their declarations.
+    assert_eq!(ids, ["TL002", "TL007", "TL012", "TL012"]);
+}
+
+#[test]
+fn every_spelling_of_the_attribute_is_checked() {
+    let (code, ids) = check_fixture("lint-attribute-spellings");
+    assert_eq!(code, 1);
+    // Behind `cfg_attr` (nested too), under a full path and under an imported
+    // name: each struct's path field is found.
+    assert_eq!(
+        ids,
+        [
+            "TL007", "TL007", "TL007", "TL007", "TL023", "TL023", "TL023", "TL023"
+        ]
+    );
+}
+
+#[test]
 fn forbidden_types_use_the_compiler_rules() {
     let (code, ids) = check_fixture("lint-forbidden-types");
     assert_eq!(code, 1);

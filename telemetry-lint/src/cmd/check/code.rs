@@ -23,8 +23,8 @@ use crate::scan::{Body, EnumItem, Field, ProblemKind, Scan, SourceSpan, StructIt
 pub(super) struct FoundItem<'s> {
     /// Index into [`Scan::files`].
     file: usize,
-    /// The struct's name.
-    ident: &'s str,
+    /// The struct's name, or `Enum::Variant` for a variant of an event enum.
+    ident: String,
     /// The event it sends, or the group it declares: `name = "..."` or the
     /// snake_case struct name.
     pub(super) name: String,
@@ -49,6 +49,9 @@ pub(super) struct Found<'s> {
     /// their values (the variants in snake_case), so that a lookup costs the same
     /// however many enums the workspace has.
     enums: HashMap<&'s str, (&'s EnumItem, Vec<String>)>,
+    /// Tuple variants of event enums and the type each wraps, checked once every
+    /// struct is known.
+    delegations: Vec<(&'s crate::scan::Variant, String, usize, SourceSpan, String)>,
 }
 
 impl<'s> Found<'s> {
@@ -58,6 +61,7 @@ impl<'s> Found<'s> {
             events: Vec::new(),
             groups: Vec::new(),
             enums: HashMap::new(),
+            delegations: Vec::new(),
         };
         for item in &scan.structs {
             if let Some(mark) = &item.marks.event {
@@ -84,28 +88,134 @@ impl<'s> Found<'s> {
                     .or_insert((item, values));
             }
             if let Some(mark) = &item.marks.event {
-                found.events.push(FoundItem {
-                    file: item.file,
-                    ident: &item.ident,
-                    name: mark
-                        .name
-                        .as_ref()
-                        .map_or_else(|| item.ident.to_snake_case(), |(n, _)| n.clone()),
-                    span: item.span,
-                    name_span: mark.name.as_ref().map(|(_, span)| *span),
-                    fields: &[],
-                    shape_problem: Some((
-                        "`#[telemetry_event]` cannot be placed on an enum".to_owned(),
-                        "declare the event as a struct with named fields; an enum that a field carries derives `TelemetryValue` instead".to_owned(),
-                        item.span,
-                    )),
-                });
+                found.enum_events(item, mark);
             }
         }
+        found.check_delegations();
         let files = &scan.files;
         let place = |item: &FoundItem<'_>| (files[item.file].path.as_str(), item.span.offset);
         found.events.sort_by(|a, b| place(a).cmp(&place(b)));
         found
+    }
+}
+
+impl<'s> Found<'s> {
+    /// The events of a `#[telemetry_event]` enum: each variant with named fields
+    /// (or none) is an event, named after the variant in snake_case or by
+    /// `#[telemetry(name = "...")]`; a tuple variant wrapping one
+    /// `#[telemetry_event]` struct delegates to it, and that struct is checked as
+    /// an event of its own.
+    fn enum_events(&mut self, item: &'s EnumItem, mark: &crate::scan::attrs::Mark) {
+        let shape = |message: String, help: &str, span: SourceSpan| FoundItem {
+            file: item.file,
+            ident: item.ident.clone(),
+            name: telemetry_manifest::default_event_name(&item.ident),
+            span: item.span,
+            name_span: None,
+            fields: &[],
+            shape_problem: Some((message, help.to_owned(), span)),
+        };
+        if let Some(span) = item.generics {
+            self.events.push(shape(
+                "`#[telemetry_event]` cannot be placed on a generic enum".to_owned(),
+                "remove the generic parameters; each field needs one concrete type that the manifest declares",
+                span,
+            ));
+            return;
+        }
+        if let Some((_, span)) = &mark.name {
+            self.events.push(shape(
+                "`#[telemetry_event(name = \"...\")]` cannot name an enum, whose variants are the events".to_owned(),
+                "name each variant's event with `#[telemetry(name = \"...\")]` on the variant, or leave the variants' snake_case names",
+                *span,
+            ));
+            return;
+        }
+        for variant in &item.variants {
+            let ident = format!("{}::{}", item.ident, variant.ident);
+            let name = variant.event_name.as_ref().map_or_else(
+                || telemetry_manifest::default_event_name(&variant.ident),
+                |(n, _)| n.clone(),
+            );
+            let fields: &[Field] = match &variant.body {
+                Body::Named(fields) => fields,
+                Body::Unit => &[],
+                Body::Tuple(types, span) => {
+                    let wrapped = match types.as_slice() {
+                        [syn::Type::Path(path)] if path.qself.is_none() => {
+                            path.path.segments.last().map(|s| s.ident.to_string())
+                        }
+                        _ => None,
+                    };
+                    let problem = match wrapped {
+                        Some(wrapped) => {
+                            self.delegations.push((variant, wrapped, item.file, *span, ident));
+                            continue;
+                        }
+                        None => (
+                            format!(
+                                "variant `{ident}` of a `#[telemetry_event]` enum holds unnamed fields, so they have no names to declare"
+                            ),
+                            "give the variant named fields (`Variant { field: Type }`), or wrap exactly one `#[telemetry_event]` struct (`Variant(EventStruct)`)".to_owned(),
+                            *span,
+                        ),
+                    };
+                    self.events.push(FoundItem {
+                        file: item.file,
+                        ident,
+                        name,
+                        span: variant.span,
+                        name_span: None,
+                        fields: &[],
+                        shape_problem: Some(problem),
+                    });
+                    continue;
+                }
+            };
+            self.events.push(FoundItem {
+                file: item.file,
+                ident,
+                name,
+                span: variant.span,
+                name_span: variant.event_name.as_ref().map(|(_, span)| *span),
+                fields,
+                shape_problem: None,
+            });
+        }
+    }
+
+    /// Tuple variants that wrap a type which is not a `#[telemetry_event]`
+    /// struct of the workspace: that type's fields would be sent unchecked.
+    fn check_delegations(&mut self) {
+        let events: HashSet<String> = self
+            .scan
+            .structs
+            .iter()
+            .filter(|s| s.marks.event.is_some())
+            .map(|s| s.ident.clone())
+            .collect();
+        for (variant, wrapped, file, span, ident) in std::mem::take(&mut self.delegations) {
+            if events.contains(&wrapped) {
+                continue;
+            }
+            self.events.push(FoundItem {
+                file,
+                name: telemetry_manifest::default_event_name(&variant.ident),
+                ident: ident.clone(),
+                span: variant.span,
+                name_span: None,
+                fields: &[],
+                shape_problem: Some((
+                    format!(
+                        "variant `{ident}` of a `#[telemetry_event]` enum wraps `{wrapped}`, which is not a `#[telemetry_event]` struct of the workspace, so what it sends is not checked"
+                    ),
+                    format!(
+                        "put `#[telemetry_event]` on struct `{wrapped}`, or give the variant the named fields it sends"
+                    ),
+                    span,
+                )),
+            });
+        }
     }
 }
 
@@ -148,7 +258,7 @@ fn found_struct<'s>(
     };
     FoundItem {
         file: item.file,
-        ident: &item.ident,
+        ident: item.ident.clone(),
         name: mark.name.as_ref().map_or_else(
             || telemetry_manifest::default_event_name(&item.ident),
             |(n, _)| n.clone(),
@@ -446,7 +556,7 @@ fn check_found_struct(
         .collect();
     let (findings, undeclared) = if group {
         let group_struct = GroupStruct {
-            ident: item.ident.to_owned(),
+            ident: item.ident.clone(),
             group: item.name.clone(),
             fields,
         };
@@ -456,7 +566,7 @@ fn check_found_struct(
         )
     } else {
         let event_struct = EventStruct {
-            ident: item.ident.to_owned(),
+            ident: item.ident.clone(),
             event: item.name.clone(),
             fields,
         };
