@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run -p telemetry-bench --release -- all     # every figure, full size
 //! cargo run -p telemetry-bench --release -- smoke   # small sizes, no timing claims
+//! cargo run -p telemetry-bench -- corpus             # init's recall on fixtures/corpus/
 //! ```
 //!
 //! 1. registry scale: `doc` + `check` on 5,000 generated events, and Glean's
@@ -21,6 +22,7 @@
 
 mod alloc_count;
 mod build_cost;
+mod corpus;
 mod measure;
 mod registry;
 mod report;
@@ -71,6 +73,9 @@ enum What {
     Build,
     /// Figure 4 only.
     Runtime,
+    /// Not a performance figure: recall and false alarms of `init` on the labelled
+    /// corpus of real telemetry crates (`fixtures/corpus/`).
+    Corpus,
 }
 
 /// Sizes and switches of one harness run.
@@ -179,6 +184,21 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if cli.what == What::Corpus {
+        println!("telemetry-bench Corpus");
+        println!("linter: {}", linter.display());
+        match corpus::measure(&linter) {
+            Ok(figures) => {
+                println!();
+                print!("{}", corpus::render(&figures));
+                return;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
     let temp;
     let work = match &cli.work_dir {
         Some(dir) => dir.clone(),
