@@ -11,10 +11,12 @@
 //! For each crate the labelled `files` are copied into a temporary directory, keeping
 //! their paths, so `init` sees only them; then
 //! `cargo-telemetry-lint init --all-structs --dry-run --format json <dirs>` runs
-//! there. A labelled field is *flagged* when a finding at level `error` or `warning`
-//! names it on its event, or its drafted field carries a rule (every rule is an error
-//! or a warning). Events are matched by their Rust item (`struct`, `Enum::Variant`
-//! for an enum variant) against the label's `item`. A second run without
+//! there. A labelled field is *flagged* when a rule's finding at level `error`
+//! names it on its event, or its drafted field is left out under such a rule: a
+//! privacy error. Warnings that are not rule findings (a type defined outside the
+//! scanned sources, not inspected) do not count. Events are matched by their Rust
+//! item (`struct`, `Enum::Variant` for an enum variant) against the label's `item`,
+//! and fields by their Rust name (`rust_name`, which serde renames do not change). A second run without
 //! `--dry-run` writes the draft, which must load with `telemetry_manifest`.
 //!
 //! The figures are recall (risky fields flagged), the false-alarm rate (safe fields
@@ -514,7 +516,14 @@ fn measure_crate(
     };
     let mut reasons = Reasons::new();
     for item in &labels.events {
-        let event = events.get(&item.item);
+        // A tuple variant that wraps an event struct delegates to it: it is found
+        // when init drafts the struct (the variant itself has no fields).
+        let event = events.get(&item.item).or_else(|| {
+            item.wraps
+                .as_ref()
+                .filter(|_| item.shape == Shape::TupleVariant)
+                .and_then(|wrapped| events.get(wrapped))
+        });
         if event.is_some() {
             figures.items_found += 1;
         } else {
@@ -527,6 +536,10 @@ fn measure_crate(
             figures
                 .missing_items
                 .push(format!("{} ({shape})", item.item));
+        }
+        if item.shape == Shape::TupleVariant {
+            // Its fields are labelled on the struct it wraps.
+            continue;
         }
         // Each labelled field's state in init's event: `None` when not listed, else
         // whether it is flagged. init lists a nested struct's fields flattened, as
@@ -659,21 +672,11 @@ fn init_events(report: &Value) -> Result<BTreeMap<String, InitEvent>, String> {
     let findings = report["findings"]
         .as_array()
         .ok_or("the init report has no `findings` array")?;
-    // The level of each rule, from the rule table and from the findings of this run.
-    let mut levels: BTreeMap<String, String> = telemetry_manifest::RULES
-        .iter()
-        .map(|r| (r.id.to_owned(), r.level.as_str().to_owned()))
-        .collect();
-    // Fields named by a finding at level error or warning, by event name.
+    // Fields named by a rule's finding at level error, by event name.
     let mut named: BTreeSet<(String, String)> = BTreeSet::new();
     for finding in findings {
         let level = finding["level"].as_str().unwrap_or_default();
-        if let Some(rule) = finding["rule"].as_str() {
-            levels
-                .entry(rule.to_owned())
-                .or_insert_with(|| level.to_owned());
-        }
-        if !matches!(level, "error" | "warning") {
+        if finding["rule"].is_null() || level != "error" {
             continue;
         }
         if let (Some(event), Some(field)) = (finding["event"].as_str(), finding["field"].as_str()) {
@@ -687,22 +690,26 @@ fn init_events(report: &Value) -> Result<BTreeMap<String, InitEvent>, String> {
             .ok_or("an init event without `struct`")?;
         let name = event["name"].as_str().unwrap_or_default();
         let mut fields = BTreeMap::new();
+        // Findings name a field as sent; labels name it as written in Rust.
+        let mut rust_names: BTreeMap<&str, &str> = BTreeMap::new();
         for field in event["fields"].as_array().into_iter().flatten() {
-            let Some(field_name) = field["name"].as_str() else {
+            let Some(sent_name) = field["name"].as_str() else {
                 continue;
             };
-            let by_rule = field["rule"].as_str().is_some_and(|rule| {
-                levels
-                    .get(rule)
-                    .is_some_and(|l| matches!(l.as_str(), "error" | "warning"))
-            });
-            let by_finding = named.contains(&(name.to_owned(), field_name.to_owned()));
-            fields.insert(field_name.to_owned(), by_rule || by_finding);
+            let field_name = field["rust_name"].as_str().unwrap_or(sent_name);
+            rust_names.insert(sent_name, field_name);
+            // Every field init leaves out has a finding that names it, at the
+            // level init reports it at.
+            let flagged = named.contains(&(name.to_owned(), sent_name.to_owned()));
+            fields.insert(field_name.to_owned(), flagged);
         }
         // A field init does not list may still be named by a finding.
         for (event_name, field_name) in &named {
             if event_name == name {
-                fields.entry(field_name.clone()).or_insert(true);
+                let rust_name = rust_names
+                    .get(field_name.as_str())
+                    .map_or_else(|| field_name.clone(), |n| (*n).to_owned());
+                fields.entry(rust_name).or_insert(true);
             }
         }
         out.insert(item.to_owned(), InitEvent { fields });

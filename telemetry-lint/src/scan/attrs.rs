@@ -20,23 +20,24 @@ use super::{LineIndex, SourceSpan};
 /// The names of ours that a renamed import can stand for.
 const OURS: [&str; 3] = ["telemetry_event", "telemetry_group", "TelemetryValue"];
 
-/// The renamed imports of one file: local name → our name
-/// (`use telemetry_core::telemetry_event as te;` maps `te` to `telemetry_event`).
-#[derive(Debug, Default)]
-pub(crate) struct Renames(BTreeMap<String, &'static str>);
+/// The `use` items of one file: each local name and the path it stands for
+/// (`use serde_json::{Map, Value as Json};` maps `Map` to `serde_json::Map` and
+/// `Json` to `serde_json::Value`). Globs and `self` imports are left out.
+#[derive(Clone, Debug, Default)]
+pub struct Imports(BTreeMap<String, Vec<String>>);
 
-impl Renames {
-    /// Collects the renames of `use` items at any module depth of a file.
-    pub(crate) fn of(items: &[syn::Item]) -> Renames {
-        let mut renames = Renames::default();
-        renames.collect(items);
-        renames
+impl Imports {
+    /// Collects the imports of `use` items at any module depth of a file.
+    pub(crate) fn of(items: &[syn::Item]) -> Imports {
+        let mut imports = Imports::default();
+        imports.collect(items);
+        imports
     }
 
     fn collect(&mut self, items: &[syn::Item]) {
         for item in items {
             match item {
-                syn::Item::Use(item) => self.tree(&item.tree),
+                syn::Item::Use(item) => self.tree(&item.tree, &mut Vec::new()),
                 syn::Item::Mod(module) => {
                     if let Some((_, content)) = &module.content {
                         self.collect(content);
@@ -47,31 +48,105 @@ impl Renames {
         }
     }
 
-    fn tree(&mut self, tree: &syn::UseTree) {
+    fn tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
         match tree {
-            syn::UseTree::Path(path) => self.tree(&path.tree),
-            syn::UseTree::Group(group) => group.items.iter().for_each(|t| self.tree(t)),
-            syn::UseTree::Rename(rename) => {
-                if let Some(ours) = OURS.iter().find(|o| rename.ident == **o) {
-                    self.0.insert(rename.rename.to_string(), ours);
-                }
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.tree(&path.tree, prefix);
+                prefix.pop();
             }
-            syn::UseTree::Name(_) | syn::UseTree::Glob(_) => {}
+            syn::UseTree::Group(group) => group.items.iter().for_each(|t| self.tree(t, prefix)),
+            syn::UseTree::Name(name) if name.ident != "self" => {
+                let mut full = prefix.clone();
+                full.push(name.ident.to_string());
+                self.0.insert(name.ident.to_string(), full);
+            }
+            syn::UseTree::Rename(rename) if rename.ident != "self" => {
+                let mut full = prefix.clone();
+                full.push(rename.ident.to_string());
+                self.0.insert(rename.rename.to_string(), full);
+            }
+            _ => {}
         }
     }
 
     /// Which of ours a path names: its last segment, through a rename.
     fn resolve(&self, path: &syn::Path) -> Option<&'static str> {
         let last = path.segments.last()?.ident.to_string();
-        if let Some(ours) = OURS.iter().find(|o| last == **o) {
-            return Some(ours);
+        // An imported name stands for the last segment of what it imports.
+        let original = match (path.segments.len(), self.0.get(&last)) {
+            (1, Some(full)) => full.last().cloned().unwrap_or(last),
+            _ => last,
+        };
+        OURS.iter().find(|o| original == **o).copied()
+    }
+
+    /// `ty` with the first segment of every path resolved through the imports:
+    /// `Option<Value>` becomes `Option<serde_json::Value>` when the file imports
+    /// `serde_json::Value`. A type judged by its name alone (`Value` could be
+    /// anything) is judged by what it is.
+    pub fn qualify(&self, ty: &syn::Type) -> syn::Type {
+        let mut ty = ty.clone();
+        self.qualify_in(&mut ty, 0);
+        ty
+    }
+
+    fn qualify_in(&self, ty: &mut syn::Type, depth: usize) {
+        if depth > MAX_QUALIFY_DEPTH {
+            return;
         }
-        // A rename applies to the bare local name only.
-        (path.segments.len() == 1)
-            .then(|| self.0.get(&last).copied())
-            .flatten()
+        match ty {
+            syn::Type::Path(path) if path.qself.is_none() => {
+                let path = &mut path.path;
+                if path.leading_colon.is_none()
+                    && let Some(first) = path.segments.first()
+                    && let Some(full) = self.0.get(&first.ident.to_string())
+                    && full.len() > 1
+                {
+                    let rest: Vec<syn::PathSegment> =
+                        path.segments.iter().skip(1).cloned().collect();
+                    let arguments = first.arguments.clone();
+                    let mut segments: Punctuated<syn::PathSegment, syn::Token![::]> = full
+                        .iter()
+                        .map(|s| {
+                            syn::PathSegment::from(syn::Ident::new(
+                                s,
+                                proc_macro2::Span::call_site(),
+                            ))
+                        })
+                        .collect();
+                    if let Some(last) = segments.last_mut() {
+                        last.arguments = arguments;
+                    }
+                    segments.extend(rest);
+                    path.segments = segments;
+                }
+                for segment in &mut path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                        for arg in &mut args.args {
+                            if let syn::GenericArgument::Type(inner) = arg {
+                                self.qualify_in(inner, depth + 1);
+                            }
+                        }
+                    }
+                }
+            }
+            syn::Type::Reference(reference) => self.qualify_in(&mut reference.elem, depth + 1),
+            syn::Type::Paren(inner) => self.qualify_in(&mut inner.elem, depth + 1),
+            syn::Type::Slice(slice) => self.qualify_in(&mut slice.elem, depth + 1),
+            syn::Type::Array(array) => self.qualify_in(&mut array.elem, depth + 1),
+            syn::Type::Tuple(tuple) => {
+                for elem in &mut tuple.elems {
+                    self.qualify_in(elem, depth + 1);
+                }
+            }
+            _ => {}
+        }
     }
 }
+
+/// How deep [`Imports::qualify`] follows nested types.
+const MAX_QUALIFY_DEPTH: usize = 16;
 
 /// The metas an attribute list amounts to once every `cfg_attr` is expanded, its
 /// condition taken as true.
@@ -124,7 +199,7 @@ pub struct Marks {
 }
 
 impl Marks {
-    pub(crate) fn of(attrs: &[syn::Attribute], renames: &Renames, lines: &LineIndex) -> Marks {
+    pub(crate) fn of(attrs: &[syn::Attribute], renames: &Imports, lines: &LineIndex) -> Marks {
         let mut marks = Marks::default();
         for meta in expanded(attrs) {
             let slot = match renames.resolve(meta.path()) {
@@ -182,7 +257,7 @@ pub(crate) fn variant_event_name(
 }
 
 /// The last path segment of every derive (a renamed import of ours resolved).
-pub(crate) fn derives_of(attrs: &[syn::Attribute], renames: &Renames) -> Vec<String> {
+pub(crate) fn derives_of(attrs: &[syn::Attribute], renames: &Imports) -> Vec<String> {
     let mut derives = Vec::new();
     for meta in expanded(attrs) {
         let syn::Meta::List(list) = &meta else {
@@ -360,7 +435,7 @@ mod tests {
     #[test]
     fn cfg_attr_and_paths_and_renames_mark_events() {
         let lines = LineIndex::new("");
-        let renames = Renames::of(
+        let renames = Imports::of(
             &syn::parse_file("use telemetry_core::telemetry_event as te;")
                 .unwrap()
                 .items,
@@ -383,6 +458,25 @@ mod tests {
         assert_eq!(marks.event.unwrap().name.unwrap().0, "x");
         let plain = Marks::of(&item("#[derive(Debug)] struct A;").attrs, &renames, &lines);
         assert!(plain.event.is_none());
+    }
+
+    #[test]
+    fn imports_qualify_types() {
+        let imports = Imports::of(
+            &syn::parse_file("use serde_json::{Map, Value as Json}; use std::path::PathBuf;")
+                .unwrap()
+                .items,
+        );
+        let ty: syn::Type = syn::parse_str("Option<Vec<Json>>").unwrap();
+        assert_eq!(
+            telemetry_manifest::type_to_string(&imports.qualify(&ty)),
+            "Option<Vec<serde_json::Value>>"
+        );
+        let ty: syn::Type = syn::parse_str("Map<String, u8>").unwrap();
+        assert_eq!(
+            telemetry_manifest::type_to_string(&imports.qualify(&ty)),
+            "serde_json::Map<String, u8>"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use self::attrs::{Marks, Renames, SerdeContainer, SerdeField};
+use self::attrs::{Imports, Marks, SerdeContainer, SerdeField};
 
 /// A place in a scanned file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
@@ -53,6 +53,8 @@ pub struct SourceFile {
     pub path: String,
     /// The file's text.
     pub text: Arc<str>,
+    /// What its `use` items import, to judge a type by what it names.
+    pub imports: Imports,
 }
 
 /// A named field of a struct or of an enum variant.
@@ -558,15 +560,20 @@ fn scan_text(scan: &mut Scan, shown: String, text: String, skip_test_modules: bo
     let parsed = nesting::parse_file(&text);
     match parsed {
         Ok(parsed) => {
-            let renames = Renames::of(&parsed.items);
+            let imports = Imports::of(&parsed.items);
             let mut indexer = Indexer {
                 scan,
                 file,
                 lines: &lines,
-                renames: &renames,
+                renames: &imports,
                 skip_test_modules,
             };
             indexer.items(&parsed.items);
+            scan.files.push(SourceFile {
+                path: shown,
+                text: Arc::from(text),
+                imports,
+            });
         }
         Err(error) => {
             let span = lines.span(error.span());
@@ -580,12 +587,13 @@ fn scan_text(scan: &mut Scan, shown: String, text: String, skip_test_modules: bo
                 detail: error.to_string(),
                 at: Some((file, span)),
             });
+            scan.files.push(SourceFile {
+                path: shown,
+                text: Arc::from(text),
+                imports: Imports::default(),
+            });
         }
     }
-    scan.files.push(SourceFile {
-        path: shown,
-        text: Arc::from(text),
-    });
 }
 
 /// Where the first byte that is not UTF-8 stands: `byte 0xe9 at line 3, column 6`.
@@ -610,7 +618,7 @@ struct Indexer<'a> {
     scan: &'a mut Scan,
     file: usize,
     lines: &'a LineIndex,
-    renames: &'a Renames,
+    renames: &'a Imports,
     skip_test_modules: bool,
 }
 

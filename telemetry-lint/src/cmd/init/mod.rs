@@ -54,6 +54,7 @@ use crate::generated;
 use crate::report::{
     self, Diagnostic, JsonFinding, JsonLocation, JsonSummary, Location, Problem, plural,
 };
+use crate::scan::attrs::SerdeContainer;
 use crate::scan::{
     self, Body, EnumItem, ProblemKind, Scan, ScanProblem, SourceSpan, StructItem, TraitImpl,
 };
@@ -131,8 +132,11 @@ pub enum FieldOutcome {
 /// One field of a drafted event.
 #[derive(Clone, Debug)]
 pub struct DraftField {
-    /// The field's name in the manifest; a field of a nested struct is `parent_child`.
+    /// The field's name in the manifest: the name serde sends, in snake_case; a
+    /// field of a nested struct is `parent_child`.
     pub name: String,
+    /// The field's Rust name, nested as `parent_child` by the Rust names.
+    pub rust_name: String,
     /// The Rust type as written.
     pub rust_type: String,
     /// The first paragraph of its doc comment, if any.
@@ -308,13 +312,21 @@ pub fn run_in(options: &InitOptions, cwd: &Path) -> Result<InitReport, InitError
     let selected = drafter.select(&options.selector);
     let mut events = Vec::new();
     let mut names = BTreeSet::new();
-    for item in selected {
-        let name = default_event_name(&item.ident);
-        if !names.insert(name.clone()) {
-            drafter.duplicate_event(item, &name);
+    let units: Vec<EventUnit<'_>> = selected
+        .iter()
+        .flat_map(|item| drafter.units(item))
+        .collect();
+    let mut drafted = BTreeSet::new();
+    for unit in units {
+        // A struct wrapped by variants (and selected itself) is one event.
+        if !drafted.insert((unit.file, unit.span.offset)) {
             continue;
         }
-        events.push(drafter.event(item, name));
+        if !names.insert(unit.name.clone()) {
+            drafter.duplicate_event(&unit);
+            continue;
+        }
+        events.push(drafter.event(&unit));
     }
 
     let project = project_name(&roots, cwd);
@@ -508,55 +520,139 @@ impl<'a> Drafter<'a> {
         }
     }
 
-    fn select(&mut self, selector: &Selector) -> Vec<&'a StructItem> {
+    /// The structs and enums the selector picks, in file then source order. With
+    /// `--all-structs`, an enum is picked when it reads as a set of events: a
+    /// variant with named fields, or one wrapping a struct of the scanned sources.
+    fn select(&mut self, selector: &Selector) -> Vec<Selected<'a>> {
         let scan = self.scan;
-        match selector {
-            Selector::AllStructs => scan.structs.iter().collect(),
+        let mut picked: Vec<Selected<'a>> = match selector {
+            Selector::AllStructs => scan
+                .structs
+                .iter()
+                .map(Selected::Struct)
+                .chain(
+                    scan.enums
+                        .iter()
+                        .filter(|e| self.is_event_enum(e))
+                        .map(Selected::Enum),
+                )
+                .collect(),
             Selector::Derive(name) => scan
                 .structs
                 .iter()
                 .filter(|s| s.derives.iter().any(|d| d == name))
+                .map(Selected::Struct)
+                .chain(
+                    scan.enums
+                        .iter()
+                        .filter(|e| e.derives.iter().any(|d| d == name))
+                        .map(Selected::Enum),
+                )
                 .collect(),
             Selector::Trait(name) => {
                 let mut wanted = BTreeSet::new();
                 for imp in scan.impls.iter().filter(|i| i.trait_name == *name) {
                     match imp.self_name.as_deref() {
-                        Some(ty) if scan.find_struct(ty).is_some() => {
+                        Some(ty)
+                            if scan.find_struct(ty).is_some() || scan.find_enum(ty).is_some() =>
+                        {
                             wanted.insert(ty.to_owned());
                         }
-                        _ => self.not_a_struct(imp, name),
+                        _ => self.not_drafted(imp, name),
                     }
                 }
                 scan.structs
                     .iter()
                     .filter(|s| wanted.contains(&s.ident))
+                    .map(Selected::Struct)
+                    .chain(
+                        scan.enums
+                            .iter()
+                            .filter(|e| wanted.contains(&e.ident))
+                            .map(Selected::Enum),
+                    )
                     .collect()
             }
+        };
+        let files = &scan.files;
+        picked.sort_by_key(|item| {
+            let (file, offset) = item.place();
+            (files[file].path.as_str(), offset)
+        });
+        picked
+    }
+
+    /// Whether an enum reads as a set of events rather than a set of values.
+    fn is_event_enum(&self, item: &EnumItem) -> bool {
+        item.variants.iter().any(|v| match &v.body {
+            Body::Named(_) => true,
+            Body::Tuple(types, _) => self.wrapped_struct(types).is_some(),
+            Body::Unit => false,
+        })
+    }
+
+    /// The struct of the scanned sources a tuple variant wraps, if it wraps one.
+    fn wrapped_struct(&self, types: &[syn::Type]) -> Option<&'a StructItem> {
+        match types {
+            [ty] => match classify_type(ty) {
+                TypeClass::Opaque {
+                    name,
+                    optional: false,
+                } => self.scan.find_struct(&name),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
-    fn not_a_struct(&mut self, imp: &TraitImpl, trait_name: &str) {
-        let is_enum = imp
-            .self_name
-            .as_deref()
-            .is_some_and(|n| self.scan.find_enum(n).is_some());
-        let (message, help) = if is_enum {
-            (
-                format!(
-                    "enum `{}` implements `{trait_name}`; init drafts structs only, so it is not drafted",
-                    imp.self_ty
-                ),
-                "declare its event by hand, one field per piece of data it sends".to_owned(),
-            )
-        } else {
-            (
-                format!(
-                    "type `{}` implements `{trait_name}` but is not a struct of the scanned sources, so it is not drafted",
-                    imp.self_ty
-                ),
-                "add the source of the crate that defines it to the paths given to init, or declare its fields by hand".to_owned(),
-            )
-        };
+    /// The events a selected item sends: a struct is one; an enum sends one per
+    /// variant, named by `#[telemetry(name = "...")]`, else by serde's name for the
+    /// variant, in snake_case. A variant serde skips is never sent.
+    fn units(&self, item: &Selected<'a>) -> Vec<EventUnit<'a>> {
+        match *item {
+            Selected::Struct(s) => vec![struct_unit(s)],
+            Selected::Enum(e) => e
+                .variants
+                .iter()
+                .filter(|v| !v.serde.skip)
+                .map(|v| {
+                    let sent = v
+                        .serde
+                        .rename
+                        .clone()
+                        .unwrap_or_else(|| e.serde.apply(&v.ident));
+                    let name = v
+                        .event_name
+                        .as_ref()
+                        .map_or_else(|| default_event_name(&sent), |(n, _)| n.clone());
+                    // A variant wrapping a struct delegates to it: the struct is
+                    // the event, drafted once however many variants wrap it.
+                    if let Body::Tuple(types, _) = &v.body
+                        && let Some(wrapped) = self.wrapped_struct(types)
+                    {
+                        return struct_unit(wrapped);
+                    }
+                    EventUnit {
+                        ident: format!("{}::{}", e.ident, v.ident),
+                        kind: "variant",
+                        name,
+                        file: e.file,
+                        span: v.span,
+                        doc: v.doc.clone().or_else(|| e.doc.clone()),
+                        body: &v.body,
+                        serde: &NO_SERDE,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn not_drafted(&mut self, imp: &TraitImpl, trait_name: &str) {
+        let message = format!(
+            "type `{}` implements `{trait_name}` but is neither a struct nor an enum of the scanned sources, so it is not drafted",
+            imp.self_ty
+        );
+        let help = "add the source of the crate that defines it to the paths given to init, or declare its fields by hand".to_owned();
         let mut finding = Self::warning(
             Problem::EventNotDrafted,
             message,
@@ -568,27 +664,36 @@ impl<'a> Drafter<'a> {
         self.push(finding);
     }
 
-    fn duplicate_event(&mut self, item: &StructItem, name: &str) {
+    fn duplicate_event(&mut self, unit: &EventUnit<'_>) {
         let mut finding = Self::warning(
             Problem::DuplicateEvent,
             format!(
-                "struct `{}` would send event `{name}`, which an earlier struct already drafts",
-                item.ident
+                "{} `{}` would send event `{}`, which an earlier struct already drafts",
+                unit.kind, unit.ident, unit.name
             ),
             "one event name must describe one set of fields, or the data dictionary is ambiguous",
             "rename one of the events in the draft, and declare the second one by hand".to_owned(),
         );
-        finding.source = Some(self.place(item.file, item.span, item.span, "left out of the draft"));
-        finding.event = Some(name.to_owned());
+        finding.source = Some(self.place(unit.file, unit.span, unit.span, "left out of the draft"));
+        finding.event = Some(unit.name.clone());
         self.push(finding);
     }
 
-    fn event(&mut self, item: &'a StructItem, name: String) -> DraftEvent {
+    fn event(&mut self, unit: &EventUnit<'a>) -> DraftEvent {
+        let name = unit.name.clone();
         let mut fields = Vec::new();
-        match &item.body {
+        match unit.body {
             Body::Named(_) => {
-                let mut stack = vec![item.ident.clone()];
-                self.fields(&name, item, "", &mut stack, &mut fields);
+                let mut stack = vec![unit.ident.clone()];
+                self.fields(
+                    &name,
+                    unit.file,
+                    unit.body,
+                    unit.serde,
+                    ("", ""),
+                    &mut stack,
+                    &mut fields,
+                );
             }
             Body::Unit => {}
             Body::Tuple(..) => {
@@ -596,46 +701,68 @@ impl<'a> Drafter<'a> {
                 let mut finding = Diagnostic::for_rule(
                     rule,
                     format!(
-                        "struct `{}` (event `{name}`) is a tuple struct, so its fields have no names to declare",
-                        item.ident
+                        "{} `{}` (event `{name}`) holds unnamed fields, so they have no names to declare",
+                        unit.kind, unit.ident
                     ),
-                    "give the struct named fields".to_owned(),
+                    format!("give the {} named fields", unit.kind),
                 );
                 finding.event = Some(name.clone());
-                finding.source = Some(self.place(item.file, item.span, item.span, "tuple struct"));
+                finding.source =
+                    Some(self.place(unit.file, unit.span, unit.span, "unnamed fields"));
                 self.push(finding);
             }
         }
         DraftEvent {
-            struct_name: item.ident.clone(),
-            source: self.location(item.file, item.span, item.span, ""),
-            doc: item.doc.clone(),
+            struct_name: unit.ident.clone(),
+            source: self.location(unit.file, unit.span, unit.span, ""),
+            doc: unit.doc.clone(),
             fields,
             name,
         }
     }
 
+    /// Drafts the fields of `body` (in file `file`, under serde container
+    /// attributes `serde`) into `out`, each named `prefix_name`. A field serde
+    /// skips, or a `PhantomData` marker, is never sent and is left out silently; a
+    /// field serde flattens sends its own fields at this level; a field of a
+    /// struct type of the scanned sources is followed into.
+    #[allow(clippy::too_many_arguments)]
     fn fields(
         &mut self,
         event: &str,
-        item: &'a StructItem,
-        prefix: &str,
+        file: usize,
+        body: &'a Body,
+        serde: &SerdeContainer,
+        prefix: (&str, &str),
         stack: &mut Vec<String>,
         out: &mut Vec<DraftField>,
     ) {
-        let Body::Named(defs) = &item.body else {
+        let (prefix, rust_prefix) = prefix;
+        let Body::Named(defs) = body else {
             return;
         };
         for def in defs {
-            let name = if prefix.is_empty() {
-                def.name.clone()
-            } else {
-                format!("{prefix}_{}", def.name)
+            if def.serde.skip || is_marker(&def.ty) {
+                continue;
+            }
+            let sent = def
+                .serde
+                .rename
+                .clone()
+                .unwrap_or_else(|| serde.apply(&def.name))
+                .to_snake_case();
+            let join = |prefix: &str, name: String| match (prefix.is_empty(), def.serde.flatten) {
+                (true, _) => name,
+                (false, true) => prefix.to_owned(),
+                (false, false) => format!("{prefix}_{name}"),
             };
-            let source = self.location(item.file, def.start, def.ty_span, "");
+            let name = join(prefix, sent);
+            let rust_name = join(rust_prefix, def.name.clone());
+            let source = self.location(file, def.start, def.ty_span, "");
             let rust_type = type_to_string(&def.ty);
             let mut field = DraftField {
                 name: name.clone(),
+                rust_name: rust_name.clone(),
                 rust_type,
                 doc: def.doc.clone(),
                 source: source.clone(),
@@ -648,7 +775,7 @@ impl<'a> Drafter<'a> {
                 field: &name,
                 written: &field.rust_type,
                 index: out.len(),
-                file: item.file,
+                file,
                 at: def.start,
                 range: def.ty_span,
             };
@@ -696,8 +823,22 @@ impl<'a> Drafter<'a> {
                         field.outcome = FieldOutcome::Rejected { finding };
                         out.push(field);
                     } else {
+                        // A flattened struct's fields stand at this level.
+                        let inner = if def.serde.flatten {
+                            (prefix, rust_prefix)
+                        } else {
+                            (name.as_str(), rust_name.as_str())
+                        };
                         stack.push(nested.ident.clone());
-                        self.fields(event, nested, &name, stack, out);
+                        self.fields(
+                            event,
+                            nested.file,
+                            &nested.body,
+                            &nested.serde,
+                            inner,
+                            stack,
+                            out,
+                        );
                         stack.pop();
                     }
                 }
@@ -706,8 +847,14 @@ impl<'a> Drafter<'a> {
     }
 
     /// Classifies one field type; `aliases` counts the type aliases followed so far.
+    ///
+    /// The type is judged by what it names: its paths are resolved through the
+    /// file's `use` items first, so `Value` imported from `serde_json` is an
+    /// untyped value, not an unknown name.
     fn classify(&mut self, ty: &syn::Type, site: &Site<'_>, aliases: usize) -> Resolved<'a> {
         let scan = self.scan;
+        let qualified = scan.files[site.file].imports.qualify(ty);
+        let ty = &qualified;
         match classify_type(ty) {
             TypeClass::Carries { ty, optional } => Resolved::Field(FieldOutcome::Kept {
                 ty,
@@ -715,6 +862,30 @@ impl<'a> Drafter<'a> {
                 values: Vec::new(),
                 category: "technical",
             }),
+            TypeClass::Forbidden(_) if is_static_str(ty) => {
+                let message = format!(
+                    "field `{}` of event `{}` has type `{}`, which holds one of the fixed strings written in the program, a set the manifest cannot list",
+                    site.field,
+                    site.event,
+                    type_to_string(ty)
+                );
+                let help = "list the strings the program sends as the variants of a fieldless enum that derives `TelemetryValue`, and declare it as an `enum` field".to_owned();
+                Resolved::Field(FieldOutcome::Rejected {
+                    finding: self.unvetted(site, message, help),
+                })
+            }
+            TypeClass::Unvetted { .. } if is_float(ty) => {
+                let message = format!(
+                    "field `{}` of event `{}` has type `{}`, a floating-point number, which the manifest's vocabulary does not carry",
+                    site.field,
+                    site.event,
+                    type_to_string(ty)
+                );
+                let help = "send the value bucketed: a fieldless enum of ranges (such as `low`, `medium`, `high` for a ratio), a `duration_bucket` or a `size_bucket`".to_owned();
+                Resolved::Field(FieldOutcome::Rejected {
+                    finding: self.unvetted(site, message, help),
+                })
+            }
             TypeClass::Forbidden(_) | TypeClass::Unvetted { .. } => {
                 let field = StructField {
                     name: site.field.to_owned(),
@@ -728,7 +899,11 @@ impl<'a> Drafter<'a> {
                         } else {
                             finding.message
                         };
-                        let index = self.rule_finding(site, finding.rule, message, finding.help);
+                        let index = if finding.rule == rules::UNVETTED_VALUE_TYPE {
+                            self.unvetted(site, message, finding.help)
+                        } else {
+                            self.rule_finding(site, finding.rule, message, finding.help)
+                        };
                         Resolved::Field(FieldOutcome::Rejected { finding: index })
                     }
                     None => self.classify_unknown(ty, site),
@@ -747,12 +922,12 @@ impl<'a> Drafter<'a> {
                     return self.classify(&alias.ty, site, aliases + 1);
                 }
                 let message = format!(
-                    "field `{}` of event `{}` has type `{}`, which is not defined in the scanned sources, so init cannot tell what it carries",
+                    "field `{}` of event `{}` has type `{}`, which is defined outside the scanned sources, so init did not inspect what it carries",
                     site.field,
                     site.event,
                     type_to_string(ty)
                 );
-                let help = "use a type from the manifest's vocabulary (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`) or a fieldless enum, or give init the path of the source that defines it".to_owned();
+                let help = "declare its values by hand (a fieldless enum that derives `TelemetryValue`), or wrap what the event needs in a type from the manifest's vocabulary; give init the path of the source that defines it to have it inspected".to_owned();
                 let finding = self.unvetted(site, message, help);
                 Resolved::Field(FieldOutcome::Rejected { finding })
             }
@@ -832,8 +1007,14 @@ impl<'a> Drafter<'a> {
         FieldOutcome::Rejected { finding }
     }
 
+    /// A field init leaves out because the manifest's vocabulary has no type for it
+    /// or init cannot see what it carries (TL013). In a draft this is a decision
+    /// for the maintainer, not a privacy breach, so it is reported as a warning;
+    /// the compiler and `check` still refuse such a field.
     fn unvetted(&mut self, site: &Site<'_>, message: String, help: String) -> usize {
-        self.rule_finding(site, rules::UNVETTED_VALUE_TYPE, message, help)
+        let index = self.rule_finding(site, rules::UNVETTED_VALUE_TYPE, message, help);
+        self.findings[index].level = Level::Warning;
+        index
     }
 
     fn rule_finding(
@@ -850,6 +1031,107 @@ impl<'a> Drafter<'a> {
         finding.source = Some(self.place(site.file, site.at, site.range, &label));
         self.push(finding)
     }
+}
+
+/// A struct or an enum the selector picked.
+enum Selected<'a> {
+    Struct(&'a StructItem),
+    Enum(&'a EnumItem),
+}
+
+impl Selected<'_> {
+    /// Its file and the offset of its name, for ordering.
+    fn place(&self) -> (usize, usize) {
+        match self {
+            Selected::Struct(s) => (s.file, s.span.offset),
+            Selected::Enum(e) => (e.file, e.span.offset),
+        }
+    }
+}
+
+/// One event to draft: a struct, or a variant of an enum of events.
+struct EventUnit<'a> {
+    /// `Struct`, or `Enum::Variant`.
+    ident: String,
+    /// `struct` or `variant`, for messages.
+    kind: &'static str,
+    /// The event name.
+    name: String,
+    file: usize,
+    span: SourceSpan,
+    doc: Option<String>,
+    /// The fields: the struct's, the variant's, or those of the struct a tuple
+    /// variant wraps.
+    body: &'a Body,
+    /// The serde container attributes that name those fields.
+    serde: &'a SerdeContainer,
+}
+
+/// The event a struct sends.
+fn struct_unit(s: &StructItem) -> EventUnit<'_> {
+    EventUnit {
+        ident: s.ident.clone(),
+        kind: "struct",
+        name: default_event_name(&s.ident),
+        file: s.file,
+        span: s.span,
+        doc: s.doc.clone(),
+        body: &s.body,
+        serde: &s.serde,
+    }
+}
+
+/// serde container attributes that change nothing.
+static NO_SERDE: SerdeContainer = SerdeContainer { rename_all: None };
+
+/// Whether a type is `&'static str`, or an `Option` of it: a string the program
+/// writes itself, from a set fixed at compile time.
+fn is_static_str(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(reference) => {
+            reference
+                .lifetime
+                .as_ref()
+                .is_some_and(|l| l.ident == "static")
+                && matches!(&*reference.elem, syn::Type::Path(p) if p.path.is_ident("str"))
+        }
+        syn::Type::Path(path) => option_inner(path).is_some_and(is_static_str),
+        syn::Type::Paren(inner) => is_static_str(&inner.elem),
+        _ => false,
+    }
+}
+
+/// Whether a type is `f32` or `f64`, or an `Option` of one.
+fn is_float(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(path) => {
+            path.path.is_ident("f32")
+                || path.path.is_ident("f64")
+                || option_inner(path).is_some_and(is_float)
+        }
+        _ => false,
+    }
+}
+
+/// The `T` of `Option<T>`.
+fn option_inner(path: &syn::TypePath) -> Option<&syn::Type> {
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a type is a zero-sized marker that sends nothing (`PhantomData`).
+fn is_marker(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path)
+        if path.path.segments.last().is_some_and(|s| s.ident == "PhantomData" || s.ident == "PhantomPinned"))
 }
 
 /// Where a field stands, for its findings.
@@ -1015,6 +1297,7 @@ impl InitReport {
         };
         JsonField {
             name: &field.name,
+            rust_name: &field.rust_name,
             rust_type: &field.rust_type,
             r#type: ty,
             optional,
@@ -1058,6 +1341,7 @@ struct JsonEvent<'a> {
 #[derive(Serialize)]
 struct JsonField<'a> {
     name: &'a str,
+    rust_name: &'a str,
     rust_type: &'a str,
     r#type: Option<&'static str>,
     optional: Option<bool>,
@@ -1071,18 +1355,6 @@ struct JsonField<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scalars_quote_what_yaml_could_misread() {
-        assert_eq!(
-            scalar("Records a crash caused by a panic."),
-            "Records a crash caused by a panic."
-        );
-        assert_eq!(scalar("TODO"), "TODO");
-        assert_eq!(scalar("yes"), "\"yes\"");
-        assert_eq!(scalar("Type: card"), "\"Type: card\"");
-        assert_eq!(scalar("`re_viewer` info"), "\"`re_viewer` info\"");
-    }
 
     #[test]
     fn package_names_come_from_the_package_table() {
