@@ -1,6 +1,8 @@
 #!/bin/sh
 # Seeds each fuzz target's corpus (fuzz/corpus/<target>/) from the repository's
-# fixtures. Run from anywhere; existing corpus files are kept.
+# fixtures, the kept regressions, and the hand-written seeds of fuzz/seeds/<target>/
+# (small inputs that once broke a target, such as a doc comment with a comma that
+# broke init's draft). Run from anywhere; existing corpus files are kept.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -30,6 +32,13 @@ for target in manifest_loader source_scanner doc_generator; do
     for file in "$regressions"/*; do
         case "$(basename "$file")" in README.md|.gitkeep) continue ;; esac
         [ -f "$file" ] && cp "$file" "$here/corpus/$target/"
+    done
+done
+for target in manifest_loader source_scanner doc_generator; do
+    seeds="$here/seeds/$target"
+    [ -d "$seeds" ] || continue
+    for file in "$seeds"/*; do
+        [ -f "$file" ] && cp "$file" "$here/corpus/$target/seed-$(basename "$file")"
     done
 done
 echo "seeded: $(ls "$manifests" | wc -l) manifests, $(ls "$sources" | wc -l) Rust files"

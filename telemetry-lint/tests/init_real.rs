@@ -182,16 +182,20 @@ fn init_finds_every_properties_struct_of_re_analytics_and_flags_its_fields() {
     }
     let outcome = |key: &str| fields.get(key).map(|(_, o)| o.as_str());
 
-    // Free text, however it is spelled: String, Option<String>, &'static str.
+    // Free text, however it is spelled: String, Option<String>. A `&'static str`
+    // holds one of the strings the program itself writes, a closed set the draft
+    // asks to declare as an enum (TL013, a warning), not free text.
     let mut free_text = 0;
     for (key, (rust_type, rule)) in &fields {
         let bare = rust_type
             .trim_start_matches("Option<")
-            .trim_end_matches('>')
-            .trim_start_matches("&'static ");
-        if bare == "String" || bare == "str" {
+            .trim_end_matches('>');
+        if bare == "String" {
             assert_eq!(rule, "TL006", "{key}: {rust_type}");
             free_text += 1;
+        }
+        if bare == "&'static str" {
+            assert_eq!(rule, "TL013", "{key}: {rust_type}");
         }
         if ["HashMap", "BTreeMap", "serde_json::Value"]
             .iter()
@@ -250,12 +254,19 @@ fn init_finds_every_properties_struct_of_re_analytics_and_flags_its_fields() {
         }
     }
 
-    // Every rejected field is listed once, with its place in the crate's source.
+    // Every rejected field is listed once, with its place in the crate's source:
+    // a privacy breach as an error, a type init cannot vet (TL013) as a warning.
     let rejected = fields.values().filter(|(_, o)| o.starts_with("TL")).count();
+    let unvetted = fields.values().filter(|(_, o)| o == "TL013").count();
     let errors = findings.iter().filter(|f| f["level"] == "error").count();
-    assert_eq!(errors, rejected);
+    let warnings = findings
+        .iter()
+        .filter(|f| f["level"] == "warning" && f["rule"] == "TL013")
+        .count();
+    assert_eq!(errors, rejected - unvetted);
+    assert_eq!(warnings, unvetted);
     assert_eq!(report["summary"]["errors"].as_u64(), Some(errors as u64));
-    for finding in findings.iter().filter(|f| f["level"] == "error") {
+    for finding in findings.iter().filter(|f| f["rule"].is_string()) {
         let path = finding["source"]["path"].as_str().unwrap_or("");
         assert!(
             path.starts_with("src/") && finding["source"]["line"].as_u64().is_some_and(|l| l > 0),

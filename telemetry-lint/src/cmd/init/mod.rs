@@ -701,14 +701,15 @@ impl<'a> Drafter<'a> {
                 let mut finding = Diagnostic::for_rule(
                     rule,
                     format!(
-                        "{} `{}` (event `{name}`) holds unnamed fields, so they have no names to declare",
-                        unit.kind, unit.ident
+                        "{kind} `{}` (event `{name}`) is a tuple {kind}, so its fields have no names to declare",
+                        unit.ident,
+                        kind = unit.kind
                     ),
                     format!("give the {} named fields", unit.kind),
                 );
                 finding.event = Some(name.clone());
-                finding.source =
-                    Some(self.place(unit.file, unit.span, unit.span, "unnamed fields"));
+                let label = format!("tuple {}", unit.kind);
+                finding.source = Some(self.place(unit.file, unit.span, unit.span, &label));
                 self.push(finding);
             }
         }
@@ -853,9 +854,23 @@ impl<'a> Drafter<'a> {
     /// untyped value, not an unknown name.
     fn classify(&mut self, ty: &syn::Type, site: &Site<'_>, aliases: usize) -> Resolved<'a> {
         let scan = self.scan;
-        let qualified = scan.files[site.file].imports.qualify(ty);
-        let ty = &qualified;
-        match classify_type(ty) {
+        // A name the syntax cannot judge is judged by what the file imports it as;
+        // a type judged already keeps the name it is written with.
+        let mut class = classify_type(ty);
+        let qualified;
+        let ty = if matches!(class, TypeClass::Opaque { .. } | TypeClass::Unvetted { .. }) {
+            qualified = scan.files[site.file].imports.qualify(ty);
+            let judged = classify_type(&qualified);
+            if matches!(judged, TypeClass::Forbidden(_) | TypeClass::Carries { .. }) {
+                class = judged;
+                &qualified
+            } else {
+                ty
+            }
+        } else {
+            ty
+        };
+        match class {
             TypeClass::Carries { ty, optional } => Resolved::Field(FieldOutcome::Kept {
                 ty,
                 optional,

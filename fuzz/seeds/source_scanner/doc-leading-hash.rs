@@ -1,0 +1,7 @@
+/// # Errors
+pub struct Failed {
+    /// #1 reason, or # the other
+    pub code: u32,
+    #[doc = "#"]
+    pub fatal: bool,
+}
