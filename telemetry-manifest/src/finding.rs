@@ -1,4 +1,22 @@
-//! A finding: one breach of one rule, with where it is and how to fix it.
+//! A finding: one breach of one rule, with where it is, whose it is and how to fix
+//! it.
+//!
+//! Every check returns [`Finding`]s; the macro turns them into compile errors on the
+//! tokens at fault, the linter into diagnostics on file lines. [`Owner`] names the
+//! event or the field group a finding is about, in its words (``event `name` ``)
+//! and on the finding ([`Owner::tag`]).
+//!
+//! ```
+//! use telemetry_manifest::{Finding, Owner, rules};
+//! let owner = Owner::Group("platform");
+//! let finding = owner.tag(Finding::new(
+//!     rules::MISSING_FIELD,
+//!     format!("field `os` of {owner} is missing"),
+//!     "add it",
+//! ));
+//! assert_eq!(finding.group.as_deref(), Some("platform"));
+//! assert!(finding.render_for_compiler().starts_with("field `os` of group `platform` is missing"));
+//! ```
 
 use crate::model::ByteSpan;
 use crate::rules::Rule;
@@ -105,5 +123,59 @@ impl Finding {
             self.rule.code(),
             self.rule.id
         )
+    }
+}
+
+/// What a field belongs to: an event or a field group. Shown as ``event `name` ``
+/// or ``group `name` `` in messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner<'a> {
+    /// An event, by name.
+    Event(&'a str),
+    /// A field group, by name.
+    Group(&'a str),
+}
+
+impl<'a> Owner<'a> {
+    /// The event's or the group's name.
+    pub const fn name(self) -> &'a str {
+        match self {
+            Owner::Event(name) | Owner::Group(name) => name,
+        }
+    }
+
+    /// `event` or `group`.
+    pub const fn kind(self) -> &'static str {
+        match self {
+            Owner::Event(_) => "event",
+            Owner::Group(_) => "group",
+        }
+    }
+
+    /// Names the owner on a finding: [`Finding::event`] or [`Finding::group`].
+    #[must_use]
+    pub fn tag(self, finding: Finding) -> Finding {
+        match self {
+            Owner::Event(name) => finding.event(name),
+            Owner::Group(name) => finding.group(name),
+        }
+    }
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.kind(), self.name())
+    }
+}
+
+impl<'a> From<&'a str> for Owner<'a> {
+    fn from(event: &'a str) -> Self {
+        Owner::Event(event)
+    }
+}
+
+impl<'a> From<&'a String> for Owner<'a> {
+    fn from(event: &'a String) -> Self {
+        Owner::Event(event)
     }
 }

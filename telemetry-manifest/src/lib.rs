@@ -37,27 +37,41 @@
 //!
 //! # Rules
 //!
-//! Every check is a [`Rule`] in [`RULES`], with its id, name, level and docs; the
-//! compiler errors, the linter's findings, `explain` and `docs/rules.md` all come
-//! from that one table.
+//! Every check is a [`Rule`] in [`RULES`], with its id, name, level, docs, snippet
+//! labels and waiver scope; the compiler errors, the linter's findings, `explain`
+//! and `docs/rules.md` all come from that one table.
+//!
+//! # Layout
+//!
+//! The modules depend on each other in one direction only, top to bottom:
+//!
+//! - `checks/`: every check, one file per family of rules (the struct checks shared
+//!   by the macro and the linter, the shape check TL012, the policy, privacy and
+//!   waiver checks);
+//! - `valid.rs`: [`Manifest`] to [`ValidManifest`], with the waiver model;
+//! - `load.rs` and `model.rs`: the file as written, with spans; `rust_types.rs`:
+//!   what a Rust type carries; `finding.rs`: [`Finding`] and [`Owner`];
+//! - `rules.rs` (the rule table and the policy's defaults), `vocab.rs` (the closed
+//!   vocabularies) and [`text`] (shared words and Markdown escapes) at the bottom.
 #![deny(missing_docs)]
 
-mod check;
+mod checks;
 mod finding;
 mod load;
 mod model;
-mod privacy;
 pub mod rules;
 mod rust_types;
+pub mod text;
 mod valid;
 mod vocab;
 
-pub use check::{
-    EventStruct, GroupStruct, StructField, check_enum_variants, check_event_struct,
-    check_field_type, check_group_struct, closest, default_event_name, enum_values_message,
-    type_mismatch_help, type_mismatch_message,
+pub use checks::{
+    ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, ShapeProblem,
+    StructField, Waived, apply_waivers, check_enum_variants, check_event_struct, check_field_type,
+    check_group_struct, check_policy, check_privacy, check_shape, check_waivers,
+    default_event_name, enum_values_message, type_mismatch_help, type_mismatch_message,
 };
-pub use finding::{CodeTarget, Finding};
+pub use finding::{CodeTarget, Finding, Owner};
 pub use load::{
     LoadError, Loaded, LoadedPolicy, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES,
     line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
@@ -66,19 +80,15 @@ pub use model::{
     ByteSpan, Event, Field, Group, Located, LocatedMap, Manifest, MetadataKey, OptOut, Policy,
     Project, WaiverEntry,
 };
-pub use privacy::{
-    ASSUMED_VERSION_VALUES, CATEGORY_HINTS, Cardinality, CategoryHint, FACT_FIRST_WORDS,
-    IDENTIFIER_FIRST_WORDS, IDENTIFIER_LAST_WORDS, QUALIFIER_WORDS, WAIVABLE, Waived, Waiver,
-    WaiverScope, apply_waivers, category_hint, check_privacy, check_waivers, identifier_like,
-    resolve_waivers, thousands,
+pub use rules::{
+    DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,
+    DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS, Enforced, Level,
+    RULES, Rule, WaiverScope,
 };
-pub use rules::{Enforced, Level, RULES, Rule};
 pub use rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
+pub use text::is_snake_case;
 pub use valid::{
-    DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS, DEFAULT_MAX_EVENTS,
-    DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS, EventDef, FieldDef, GroupDef, Owner, Text,
-    ValidManifest, ValidPolicy, ValidProject, check_policy, is_placeholder, is_snake_case,
-    validate,
+    EventDef, FieldDef, GroupDef, Text, ValidManifest, ValidPolicy, ValidProject, Waiver, validate,
 };
 pub use vocab::{
     Category, ConsentModel, ContextField, Date, Expiry, FieldType, bucket_labels,

@@ -10,6 +10,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::model::{ByteSpan, Located, Manifest, Policy};
+use crate::text::lowercase_first;
 
 /// The largest manifest accepted, in bytes: 8 MiB.
 ///
@@ -314,14 +315,6 @@ fn help_for(message: &str) -> String {
         "fix the YAML at the marked place"
     };
     help.to_owned()
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The byte offset of a 1-based line and column, when they fall inside `text`.

@@ -1,12 +1,28 @@
 //! The rule table: every check telemetry-lint makes, declared once.
 //!
 //! Each [`Rule`] carries its id, its kebab-case name, its level, where it is
-//! enforced, and its documentation (what it checks, why it matters for privacy, an
-//! example, the fix). The compiler errors of `#[telemetry_event]`, the findings of
-//! `cargo telemetry-lint`, `cargo telemetry-lint explain` and `docs/rules.md` are all
-//! drawn from [`RULES`], so a rule reads the same wherever it is met.
+//! enforced, its documentation (what it checks, why it matters for privacy, an
+//! example, the fix), the labels a diagnostic puts under its snippets, and whether
+//! and where a waiver may excuse it. The compiler errors of `#[telemetry_event]`, the
+//! findings of `cargo telemetry-lint`, `cargo telemetry-lint explain` and
+//! `docs/rules.md` are all drawn from [`RULES`], so a rule reads the same wherever
+//! it is met.
+//!
+//! The policy's defaults (`DEFAULT_*`) live here too, beside the rules that hold a
+//! manifest to them; [`policy_docs`] renders them into `docs/rules.md`.
+//!
+//! ```
+//! use telemetry_manifest::{WaiverScope, rules};
+//! let rule = rules::find("path-field").unwrap();
+//! assert_eq!((rule.id, rule.code_label), ("TL007", "forbidden type"));
+//! assert_eq!(rules::IDENTIFIER_LIKE_FIELD.waivable, Some(WaiverScope::Field));
+//! ```
 
 use std::fmt::Write as _;
+
+use crate::model::MetadataKey;
+use crate::text::{markdown_cell, thousands, uppercase_first};
+use crate::vocab::Category;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,6 +65,25 @@ impl Enforced {
     }
 }
 
+/// Where a waiver of a rule is written: on an event or on a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WaiverScope {
+    /// Under `events.<name>.waivers`: for findings about the event as a whole.
+    Event,
+    /// Under a field's `waivers`: for findings about that field.
+    Field,
+}
+
+impl WaiverScope {
+    /// `events` or `fields`, as messages name the scope ("waivable on events").
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WaiverScope::Event => "events",
+            WaiverScope::Field => "fields",
+        }
+    }
+}
+
 /// One rule of the table.
 #[derive(Debug)]
 pub struct Rule {
@@ -71,6 +106,15 @@ pub struct Rule {
     pub example: &'static str,
     /// How to fix a finding, as Markdown.
     pub fix: &'static str,
+    /// The label under the Rust snippet of a finding: what is wrong with the
+    /// tokens shown (`forbidden type`); `here` by default.
+    pub code_label: &'static str,
+    /// The label under the manifest snippet of a finding: what the lines shown are
+    /// (`declared type`); `here` by default.
+    pub manifest_label: &'static str,
+    /// Where a waiver of the rule is written, if the rule can be waived at all: a
+    /// judgement rule of the linter, never a rule the compiler enforces.
+    pub waivable: Option<WaiverScope>,
 }
 
 impl PartialEq for Rule {
@@ -88,13 +132,22 @@ impl Rule {
     }
 }
 
+/// Declares the rule table. Each entry reads
+/// `CONST = "TL###" "kebab-name" Level Enforced { summary, why, details, example,
+/// fix }`, then, where they differ from the defaults, `code_label` and
+/// `manifest_label` (default `here`) and `waivable: Event` or `waivable: Field`
+/// (default: not waivable).
 macro_rules! rules {
     ($( $konst:ident = $id:literal $name:literal $level:ident $enforced:ident {
         summary: $summary:literal,
         why: $why:literal,
         details: $details:literal,
         example: $example:literal,
-        fix: $fix:literal $(,)?
+        fix: $fix:literal
+        $(, code_label: $code_label:literal)?
+        $(, manifest_label: $manifest_label:literal)?
+        $(, waivable: $waivable:ident)?
+        $(,)?
     } )*) => {
         $(
             #[doc = concat!("`", $id, " ", $name, "`: ", $summary, ".")]
@@ -108,10 +161,33 @@ macro_rules! rules {
                 details: $details,
                 example: $example,
                 fix: $fix,
+                code_label: or_here!($($code_label)?),
+                manifest_label: or_here!($($manifest_label)?),
+                waivable: waivable!($($waivable)?),
             };
         )*
         /// Every rule, in id order.
         pub const RULES: &[&Rule] = &[$($konst),*];
+    };
+}
+
+/// A snippet label of the rule table, `here` when the entry gives none.
+macro_rules! or_here {
+    () => {
+        "here"
+    };
+    ($label:literal) => {
+        $label
+    };
+}
+
+/// The waiver scope of the rule table, `None` when the entry gives none.
+macro_rules! waivable {
+    () => {
+        None
+    };
+    ($scope:ident) => {
+        Some(WaiverScope::$scope)
     };
 }
 
@@ -122,6 +198,7 @@ rules! {
         details: "The manifest is the contract with users: `TELEMETRY.md` is generated from it. Code that sends an event the manifest does not declare breaks that contract silently.",
         example: "```rust\n#[telemetry_event] // no `cache_cleared` under `events:` in telemetry.yaml\nstruct CacheCleared { entries: u32 }\n```",
         fix: "Declare the event under `events:` in `telemetry.yaml` with its description, purpose, owner and fields, or name the declared event with `#[telemetry_event(name = \"...\")]`.",
+        code_label: "not declared in the manifest",
     }
     UNDECLARED_FIELD = "TL002" "undeclared-field" Error CompilerAndLinter {
         summary: "a field of an event struct is not declared in the manifest",
@@ -129,6 +206,8 @@ rules! {
         details: "",
         example: "```rust\n#[telemetry_event]\nstruct CommandFinished { command: Command, retries: u32 } // manifest has no `retries`\n```",
         fix: "Declare the field under the event's `fields:` with its type, category and description, or remove it from the struct.",
+        code_label: "not declared in the manifest",
+        manifest_label: "the event's declaration",
     }
     MISSING_FIELD = "TL003" "missing-field" Error CompilerAndLinter {
         summary: "a field declared in the manifest is missing from the event struct",
@@ -136,6 +215,8 @@ rules! {
         details: "",
         example: "```yaml\nevents:\n  command_finished:\n    fields:\n      success: { type: bool, category: technical, description: Whether it exited 0. }\n```\n```rust\n#[telemetry_event]\nstruct CommandFinished { command: Command } // no `success`\n```",
         fix: "Add the field to the struct, or remove it from the manifest.",
+        code_label: "the field is missing from this struct",
+        manifest_label: "declared here",
     }
     FIELD_TYPE_MISMATCH = "TL004" "field-type-mismatch" Error CompilerAndLinter {
         summary: "a field's Rust type does not carry the type the manifest declares",
@@ -143,6 +224,8 @@ rules! {
         details: "Each manifest field type is carried by a fixed set of Rust types (see the crate docs of `telemetry-manifest`). Type aliases and wrappers are seen through by a compile-time assertion on `TelemetryValue::KIND`.",
         example: "```yaml\n      success: { type: bool, category: technical, description: Whether it exited 0. }\n```\n```rust\n    success: u32,\n```",
         fix: "Change the Rust type to one that carries the declared type, or change the declared type.",
+        code_label: "does not carry the declared type",
+        manifest_label: "declared type",
     }
     ENUM_VALUES_MISMATCH = "TL005" "enum-values-mismatch" Error CompilerAndLinter {
         summary: "an enum field's Rust variants differ from the manifest's `values`",
@@ -150,6 +233,8 @@ rules! {
         details: "Variants are compared by their snake_case names, which are the values sent.",
         example: "```yaml\n      command: { type: enum, values: [build, test], category: interaction, description: Which command ran. }\n```\n```rust\n#[derive(TelemetryValue)]\nenum Command { Build, Test, Publish } // `publish` is not in `values`\n```",
         fix: "Make the manifest's `values` list exactly the enum's variants in snake_case.",
+        code_label: "these variants are sent",
+        manifest_label: "declared values",
     }
     FREE_TEXT_FIELD = "TL006" "free-text-field" Error CompilerAndLinter {
         summary: "a field's type can carry free text",
@@ -157,6 +242,7 @@ rules! {
         details: "Forbidden: `String`, `str`, `&str`, `Cow<str>`, `Box<str>`, `Arc<str>`, `Rc<str>`, `char`, in any wrapper.",
         example: "```rust\n#[telemetry_event]\nstruct SearchRun { query: String }\n```",
         fix: "Send a closed set of values instead: an `enum` that derives `TelemetryValue`, or a `count` (such as the query's length bucketed).",
+        code_label: "forbidden type",
     }
     PATH_FIELD = "TL007" "path-field" Error CompilerAndLinter {
         summary: "a field's type can carry a file-system path",
@@ -164,6 +250,7 @@ rules! {
         details: "Forbidden: `PathBuf`, `Path`, `OsString`, `OsStr`, in any wrapper.",
         example: "```rust\n#[telemetry_event]\nstruct ConfigLoaded { config_path: PathBuf }\n```",
         fix: "Send a coarse fact about the path instead: a `bool` (whether a config file was found), an `enum` (which kind of location), or a `size_bucket`.",
+        code_label: "forbidden type",
     }
     RAW_TIME_FIELD = "TL008" "raw-time-field" Error CompilerAndLinter {
         summary: "a field's type carries an exact time or an exact duration",
@@ -171,6 +258,7 @@ rules! {
         details: "Forbidden: `SystemTime`, `Instant`, `Duration`, chrono's `DateTime`, `NaiveDate`, `NaiveDateTime`, `NaiveTime`, time's `OffsetDateTime`, `PrimitiveDateTime`, `UtcDateTime`, `Date`, `Time`, in any wrapper. The envelope adds a time rounded to the hour; events need no time of their own.",
         example: "```rust\n#[telemetry_event]\nstruct BuildFinished { took: std::time::Duration }\n```",
         fix: "Use `telemetry_core::DurationBucket` with a `duration_bucket` field, which sends only the bucket the duration falls in.",
+        code_label: "forbidden type",
     }
     ADDRESS_OR_IDENTIFIER_FIELD = "TL009" "address-or-identifier-field" Error CompilerAndLinter {
         summary: "a field's type carries a network address, a URL or a unique identifier",
@@ -178,6 +266,7 @@ rules! {
         details: "Forbidden: `IpAddr`, `Ipv4Addr`, `Ipv6Addr`, `SocketAddr`, `SocketAddrV4`, `SocketAddrV6`, `Uuid`, `Url`, `Uri`, in any wrapper.",
         example: "```rust\n#[telemetry_event]\nstruct RegistryQueried { registry: url::Url }\n```",
         fix: "Send what the decision needs, as an `enum` (such as `default_registry` or `custom_registry`) or a `bool`.",
+        code_label: "forbidden type",
     }
     RAW_BYTES_FIELD = "TL010" "raw-bytes-field" Error CompilerAndLinter {
         summary: "a field's type carries raw bytes",
@@ -185,6 +274,7 @@ rules! {
         details: "Forbidden: `Vec<u8>`, `[u8; N]`, `[u8]`, `&[u8]`, `Bytes`, `BytesMut`, in any wrapper.",
         example: "```rust\n#[telemetry_event]\nstruct CacheHit { key: [u8; 32] }\n```",
         fix: "Send a coarse property of the bytes instead, such as a `size_bucket` or a `bool`.",
+        code_label: "forbidden type",
     }
     UNTYPED_VALUE_FIELD = "TL011" "untyped-value-field" Error CompilerAndLinter {
         summary: "a field's type is an untyped value, a map or a list",
@@ -192,6 +282,7 @@ rules! {
         details: "Forbidden: `serde_json::Value`, `toml::Value`, `HashMap`, `BTreeMap`, `IndexMap`, `HashSet`, `BTreeSet`, `Vec<T>`, slices, arrays and tuples, in any wrapper.",
         example: "```rust\n#[telemetry_event]\nstruct FeatureUsed { extra: HashMap<String, String> }\n```",
         fix: "Give each piece of information its own declared field, with a type from the manifest's vocabulary.",
+        code_label: "forbidden type",
     }
     UNSUPPORTED_EVENT_SHAPE = "TL012" "unsupported-event-shape" Error CompilerAndLinter {
         summary: "`#[telemetry_event]` is placed on something other than a non-generic struct with named fields",
@@ -199,6 +290,7 @@ rules! {
         details: "Rejected: generic structs, tuple structs, unit structs, enums and unions.",
         example: "```rust\n#[telemetry_event]\nstruct Ping(u32);\n```",
         fix: "Declare the event as a struct with named, non-generic fields.",
+        code_label: "not a struct with named fields",
     }
     UNVETTED_VALUE_TYPE = "TL013" "unvetted-value-type" Error CompilerAndLinter {
         summary: "a field's type does not implement `TelemetryValue`",
@@ -206,6 +298,7 @@ rules! {
         details: "`TelemetryValue` is implemented only for the safe types of `telemetry-core` and for fieldless enums that derive it, so `type Email = String;` or `struct Wrapped(PathBuf);` is rejected by the type system, with the field named. `cargo telemetry-lint` reports a field type it cannot resolve to a vetted type.",
         example: "```rust\ntype Email = String;\n#[telemetry_event]\nstruct SignedUp { email: Email }\n```",
         fix: "Use a type from the manifest's vocabulary, or a fieldless enum with `#[derive(TelemetryValue)]`.",
+        code_label: "not a vetted telemetry value type",
     }
     INVALID_FIELD_PARAMETERS = "TL014" "invalid-field-parameters" Error CompilerAndLinter {
         summary: "a field's parameters do not fit its type",
@@ -220,6 +313,7 @@ rules! {
         details: "",
         example: "```yaml\nevents:\n  cache_cleared: # no struct carries this event\n```",
         fix: "Add the event struct, or remove the event from the manifest.",
+        manifest_label: "no struct sends this event",
     }
     MISSING_METADATA = "TL016" "missing-metadata" Error Linter {
         summary: "an event or the project lacks a description, purpose, owner, contact or opt-out",
@@ -227,6 +321,7 @@ rules! {
         details: "Required: the project's `contact` and at least one `opt_out` way, always; and, unless the policy says otherwise, each event's `description`, `purpose`, `owner`, `since` and `expires`, and each field's `description`. A policy lists what it requires in `required_metadata`, from `description`, `purpose`, `owner`, `since`, `expires` and `field_description`; the default is all six.",
         example: "```yaml\nevents:\n  command_finished:\n    description: A command ran to completion.\n    # no purpose, no owner\n```",
         fix: "Add the missing key with a real answer.",
+        manifest_label: "missing here",
     }
     PLACEHOLDER_TEXT = "TL017" "placeholder-text" Error Linter {
         summary: "a description, purpose or owner is a placeholder such as `TODO`, `TBD` or empty",
@@ -234,6 +329,7 @@ rules! {
         details: "Matched, ignoring case and punctuation: empty text, `TODO`, `TBD`, `FIXME`, `XXX`, `N/A`, `none`, `?`.",
         example: "```yaml\n    purpose: TODO\n```",
         fix: "Write the decision the data informs, in one or two plain sentences.",
+        manifest_label: "placeholder",
     }
     EXPIRED_EVENT = "TL018" "expired-event" Error Linter {
         summary: "an event's expiry date has passed",
@@ -241,6 +337,7 @@ rules! {
         details: "The date is compared with today's date in UTC.",
         example: "```yaml\n    expires: 2024-01-31\n```",
         fix: "Remove the event and its struct, or, after a new review, move `expires` forward.",
+        manifest_label: "expired",
     }
     RETENTION_OVER_LIMIT = "TL019" "retention-over-limit" Error Linter {
         summary: "a retention period exceeds the policy's `max_retention_days`",
@@ -248,6 +345,8 @@ rules! {
         details: "The limit is `policy.max_retention_days`, 365 days when the policy does not say. An event's retention is waivable per event, in `events.<name>.waivers`; the project's is not.",
         example: "```yaml\nproject:\n  retention_days: 730\n```",
         fix: "Lower `retention_days` to the policy's limit or less.",
+        manifest_label: "over the limit",
+        waivable: Event,
     }
     CATEGORY_NOT_ALLOWED = "TL020" "category-not-allowed" Error Linter {
         summary: "a field uses a data category the policy does not allow",
@@ -255,6 +354,8 @@ rules! {
         details: "Allowed by default: `technical` and `interaction`. A project widens the list in `policy.allowed_categories`, or, for one reviewed field, waives the rule in the field's `waivers`.",
         example: "```yaml\n      file_count: { type: count, category: stored_content, description: Files in the project. }\n```",
         fix: "Send a coarser field that fits an allowed category, or, after review, add the category to `policy.allowed_categories`.",
+        manifest_label: "category not allowed",
+        waivable: Field,
     }
     STALE_DATA_DICTIONARY = "TL021" "stale-data-dictionary" Error Linter {
         summary: "the committed `TELEMETRY.md` differs from what the manifest generates",
@@ -269,6 +370,8 @@ rules! {
         details: "The combinations are the product of each field's number of values: an `enum`'s `values`, a bucket field's buckets (one more than its bounds), 2 for `bool`, `max + 1` for a `count` with `max`, 5 for `os_family`, 7 for `arch`. A `count` without `max` is unbounded and always over the limit. A `version` sends `major.minor`, whose values the manifest cannot list; it is counted as 50 values, about the releases of a program seen in a year of data. An `Option` field may also send `null`, which the manifest cannot tell, so the figure can be one value per optional field short. Fields of embedded groups count too; the context of `project.context` does not. The arithmetic saturates, so no manifest overflows it. The limit is `policy.max_combinations`, 10,000 when the policy does not say. Waivable per event, in `events.<name>.waivers`.",
         example: "```yaml\n    fields: # 64 x 64 x 64 x 64 = 16,777,216 combinations\n      a: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n      b: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n      c: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n      d: { type: enum, values: [v1, v2, ..., v64], category: interaction, description: ... }\n```",
         fix: "Coarsen the fields that contribute most (fewer enum values, fewer buckets, a lower `max`), give every `count` a `max`, split the event, or drop a field the decision does not need. After review, raise `policy.max_combinations` or waive the rule for the event.",
+        manifest_label: "too many combinations",
+        waivable: Event,
     }
     IDENTIFIER_LIKE_FIELD = "TL023" "identifier-like-field" Error Linter {
         summary: "a field's name says it identifies a person, a machine, a file or a place, whatever its type",
@@ -276,6 +379,8 @@ rules! {
         details: "The field's name is split at `_` into words. It is identifier-like when its last word is one of: `id`, `uid`, `uuid`, `guid`, `pid`, `hwid`, `imei`, `userid`, `username`, `deviceid`, `machineid`, `sessionid`, `email`, `login`, `account`, `host`, `hostname`, `ip`, `ipv4`, `ipv6`, `mac`, `peer`, `address`, `addr`, `phone`, `serial`, `ssn`, `iban`, `token`, `secret`, `password`, `passwd`, `key`, `hash`, `digest`, `fingerprint`, `cookie`, `name`, `filename`, `filepath`, `path`, `cwd`, `dir`, `directory`, `folder`, `url`, `uri`, `query`; or when its first word is one of `user`, `device`, `machine`, `session`, `install`, `installation`, `account`, `host`, `email`, `file`, `serial`, `phone`, `ip`, `mac` and its last word is not a word for a quantity, a kind or a state of the thing: `count`, `total`, `kind`, `type`, `class`, `category`, `len`, `length`, `size`, `depth`, `bucket`, `duration`, `age`, `tier`, `mode`, `status`, `state`, `format`, `scheme`, `version`, `os`, `arch`, `family`, `source`, `provider`, `present`, `known`, `set`, `enabled`, `configured`, `verified`, `valid`, `found`, `missing`. A name that starts with `has`, `is`, `uses`, `with`, `num`, `n`, `count`, `total`, `max`, `min` or `avg` states a fact about the thing and is not flagged (`has_email`, `num_users`). So `user_id`, `host`, `config_path` and `email` are identifier-like; `user_count`, `email_kind` and `has_email` are not. Waivable per field, in the field's `waivers`.",
         example: "```yaml\n      user_id: { type: count, category: interaction, description: Which account ran the command. }\n```",
         fix: "Send the coarse fact the decision needs under a name that says so (`is_logged_in`, `account_kind`, `user_count`), or drop the field. If the name misleads and the field identifies nothing, rename it, or waive the rule for the field with the reason and the review.",
+        manifest_label: "named like an identifier",
+        waivable: Field,
     }
     CATEGORY_UNDERSTATED = "TL024" "category-understated" Error Linter {
         summary: "a field's name and type say it reveals a higher data category than the one declared",
@@ -283,6 +388,8 @@ rules! {
         details: "A field's name is split at `_` into words and compared with a small table. A `count` or `size_bucket` named after what the user stores or works on (`file`, `files`, `document`, `documents`, `project`, `projects`, `repo`, `repos`, `repository`, `repositories`, `workspace`, `workspaces`, `folder`, `folders`, `dir`, `dirs`, `directory`, `directories`, `note`, `notes`, `message`, `messages`, `attachment`, `attachments`, `photo`, `photos`, `image`, `images`, `contact`, `contacts`, `bookmark`, `bookmarks`, `commit`, `commits`) is at least `stored_content`. A field of any type named after a personal or sensitive fact (`gender`, `sex`, `birthday`, `birthdate`, `religion`, `health`, `medical`, `diagnosis`, `salary`, `income`, `ethnicity`, `nationality`, `disability`, `latitude`, `longitude`, `geolocation`, `gps`, `city`, `zipcode`, `postcode`) is `highly_sensitive`. A field already reported as identifier-like (TL023) is not reported again. After Mozilla's check that a metric's name does not need a higher data sensitivity than declared. Waivable per field, in the field's `waivers`.",
         example: "```yaml\n      file_count: { type: count, max: 1000, category: technical, description: How many files the project has. }\n```",
         fix: "Declare the category the name implies (the policy must then allow it), or, if the name misleads, rename the field after what it really counts.",
+        manifest_label: "declared category",
+        waivable: Field,
     }
     EXPIRY_TOO_FAR = "TL025" "expiry-too-far" Error Linter {
         summary: "an event's `expires` lies further ahead of today than the policy's `max_expiry_days`",
@@ -290,6 +397,8 @@ rules! {
         details: "Compared with today's date in UTC. The horizon is `policy.max_expiry_days`, 730 days when the policy does not say. Waivable per event, in `events.<name>.waivers`.",
         example: "```yaml\n    expires: 2035-12-31\n```",
         fix: "Move `expires` within the horizon and review the event again by then; the message gives the latest date allowed.",
+        manifest_label: "too far ahead",
+        waivable: Event,
     }
     NEVER_EXPIRES = "TL026" "never-expires" Error Linter {
         summary: "an event declares `expires: never` and the policy does not allow it",
@@ -297,6 +406,8 @@ rules! {
         details: "A policy allows such events with `allow_never_expires: true`; by default it does not. Waivable per event, in `events.<name>.waivers`.",
         example: "```yaml\n    expires: never\n```",
         fix: "Give the event an end date within the policy's `max_expiry_days`, or, after review, set `allow_never_expires: true` in the policy.",
+        manifest_label: "no end date",
+        waivable: Event,
     }
     TOO_MANY_EVENTS = "TL027" "too-many-events" Warning Linter {
         summary: "the manifest declares more events than the policy's `max_events`",
@@ -304,6 +415,7 @@ rules! {
         details: "The limit is `policy.max_events`, 10 when the policy does not say, the number the field recommends a project start with. A warning: it does not fail the check.",
         example: "```yaml\nevents: # eleven events, and the policy says nothing\n```",
         fix: "Merge events that answer the same question, remove those no decision needs, or raise `policy.max_events` once every event has earned its place.",
+        manifest_label: "past the limit",
     }
     INVALID_WAIVER = "TL028" "invalid-waiver" Error Linter {
         summary: "a waiver cannot be granted: it names an unknown rule, a rule that cannot be waived or a rule of the wrong scope, or lacks a real reason or review",
@@ -311,6 +423,7 @@ rules! {
         details: "A waiver lists `rule` (an id such as `TL023` or a name such as `identifier-like-field`), `reason` and `review` (a pull request, an issue or a review document); neither may be a placeholder. Waivable under an event's `waivers`: TL019 `retention-over-limit`, TL022 `fingerprinting-risk`, TL025 `expiry-too-far`, TL026 `never-expires`. Waivable under a field's `waivers`: TL020 `category-not-allowed`, TL023 `identifier-like-field`, TL024 `category-understated`. The rules the compiler enforces (TL001 to TL014) can never be waived: a forbidden type stays forbidden. A rule is waived once per event or field. Every granted waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\".",
         example: "```yaml\n      query:\n        type: count\n        category: interaction\n        waivers:\n          - rule: TL006\n            reason: the query is short\n            review: TODO\n```",
         fix: "Name a waivable rule of the right scope with a real reason and review, or remove the waiver and fix the finding.",
+        manifest_label: "cannot be granted",
     }
     UNUSED_WAIVER = "TL029" "unused-waiver" Error Linter {
         summary: "a waiver matches no finding",
@@ -318,6 +431,7 @@ rules! {
         details: "Waivers are matched after every check has run. A waiver whose finding is gone (the field was renamed, coarsened or removed) is reported so it can be removed.",
         example: "```yaml\n      account_kind:\n        type: enum\n        values: [personal, work]\n        category: interaction\n        waivers:\n          - rule: TL023 # `account_kind` is not identifier-like\n            reason: the kind of account, not the account\n            review: https://github.com/acme/acme/pull/42\n```",
         fix: "Remove the waiver.",
+        manifest_label: "matches no finding",
     }
     UNDECLARED_GROUP = "TL030" "undeclared-group" Error CompilerAndLinter {
         summary: "an event's `groups:` list or a `#[telemetry_group]` struct names a field group the manifest does not declare",
@@ -325,6 +439,8 @@ rules! {
         details: "Field groups are declared once, under the manifest's top-level `groups:`. An event embeds a group by listing it under its own `groups:`; the group's Rust struct carries `#[telemetry_group]` and is named after the group (or names it with `name = \"...\"`).",
         example: "```yaml\nevents:\n  command_started:\n    groups: [platfrom] # no `platfrom` under `groups:`\n```",
         fix: "Declare the group under `groups:` with its description and fields, or correct the name.",
+        code_label: "not declared in the manifest",
+        manifest_label: "not declared under `groups:`",
     }
     GROUP_FIELD_COLLISION = "TL031" "group-field-collision" Error CompilerAndLinter {
         summary: "two fields of one event share a name: an own field and a field of an embedded group, or fields of two embedded groups",
@@ -332,6 +448,7 @@ rules! {
         details: "An event sends its own fields and the fields of every group it embeds, all under `\"fields\"` in the payload. A group listed twice in one event collides with itself.",
         example: "```yaml\ngroups:\n  platform:\n    fields:\n      os: { type: os_family, category: technical, description: Operating system family. }\nevents:\n  command_started:\n    groups: [platform]\n    fields:\n      os: { type: os_family, category: technical, description: Operating system family. }\n```",
         fix: "Keep the field in one place: remove it from the event or from the group, or rename one of the two.",
+        manifest_label: "the name is taken twice",
     }
     GROUP_EMBEDDING_MISMATCH = "TL032" "group-embedding-mismatch" Error CompilerAndLinter {
         summary: "an event struct does not embed exactly the groups its declaration lists, each as a field typed with the group's struct",
@@ -339,6 +456,8 @@ rules! {
         details: "An event that lists `groups: [platform]` has a field `platform` whose type is the `#[telemetry_group]` struct of group `platform`. The compiler checks the type through `TelemetryGroup::NAME`, so an alias or the struct of another group is caught too. A field named after a group that the event does not list is reported as well.",
         example: "```yaml\nevents:\n  command_started:\n    groups: [platform]\n```\n```rust\n#[telemetry_event]\nstruct CommandStarted { command: Command } // no `platform: Platform`\n```",
         fix: "Give the struct one field per listed group, named after the group and typed with the group's `#[telemetry_group]` struct, or change the event's `groups:`.",
+        code_label: "does not embed the group",
+        manifest_label: "the event's declaration",
     }
     MISSING_GROUP_STRUCT = "TL033" "missing-group-struct" Error Linter {
         summary: "a field group that events embed has no `#[telemetry_group]` struct",
@@ -346,6 +465,7 @@ rules! {
         details: "",
         example: "```yaml\ngroups:\n  platform: # no `#[telemetry_group] struct Platform`\n    fields:\n      os: { type: os_family, category: technical, description: Operating system family. }\n```",
         fix: "Add `#[telemetry_group] struct Platform { .. }` with the group's fields, or remove the group and the events' references to it.",
+        manifest_label: "no struct declares this group",
     }
     UNUSED_GROUP = "TL034" "unused-group" Warning Linter {
         summary: "a field group is declared but no event embeds it",
@@ -353,6 +473,7 @@ rules! {
         details: "",
         example: "```yaml\ngroups:\n  platform: # no event lists `groups: [platform]`\n```",
         fix: "List the group under `groups:` of the events that send its fields, or remove it and its struct.",
+        manifest_label: "no event embeds this group",
     }
 }
 
@@ -362,6 +483,15 @@ pub fn find(id_or_name: &str) -> Option<&'static Rule> {
         .iter()
         .copied()
         .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
+}
+
+/// The rules a waiver may name in `scope`, in id order. The rules the compiler
+/// enforces are never among them: a forbidden type cannot be waived.
+pub fn waivable(scope: WaiverScope) -> impl Iterator<Item = &'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .filter(move |r| r.waivable == Some(scope))
 }
 
 /// The documentation of one rule as Markdown, as `explain` prints it and
@@ -375,8 +505,12 @@ pub fn render_rule(rule: &Rule) -> String {
         rule.level.as_str(),
         rule.enforced.as_str()
     );
-    let _ = writeln!(out, "**What it checks.** {}.\n", capitalize(rule.summary));
-    let _ = writeln!(out, "**Why it matters.** {}.\n", capitalize(rule.why));
+    let _ = writeln!(
+        out,
+        "**What it checks.** {}.\n",
+        uppercase_first(rule.summary)
+    );
+    let _ = writeln!(out, "**Why it matters.** {}.\n", uppercase_first(rule.why));
     if !rule.details.is_empty() {
         let _ = writeln!(out, "{}\n", rule.details);
     }
@@ -404,11 +538,11 @@ pub fn render_rules_markdown() -> String {
             anchor = format!("{}-{}", rule.id, rule.name).to_lowercase(),
             name = rule.name,
             level = rule.level.as_str(),
-            summary = rule.summary.replace('|', "\\|"),
+            summary = markdown_cell(rule.summary),
         );
     }
     out.push('\n');
-    out.push_str(POLICY_DOCS);
+    out.push_str(&policy_docs());
     for rule in RULES {
         out.push('\n');
         out.push_str(&render_rule(rule));
@@ -416,21 +550,50 @@ pub fn render_rules_markdown() -> String {
     out
 }
 
+/// The default of `policy.max_retention_days`: 365 days.
+pub const DEFAULT_MAX_RETENTION_DAYS: u32 = 365;
+
+/// The default of `policy.allowed_categories`.
+pub const DEFAULT_ALLOWED_CATEGORIES: [Category; 2] = [Category::Technical, Category::Interaction];
+
+/// The default of `policy.max_combinations`: 10,000.
+pub const DEFAULT_MAX_COMBINATIONS: u64 = 10_000;
+
+/// The default of `policy.max_expiry_days`: 730 days, two years ahead of today.
+pub const DEFAULT_MAX_EXPIRY_DAYS: u32 = 730;
+
+/// The default of `policy.allow_never_expires`: no event may go without an end date.
+pub const DEFAULT_ALLOW_NEVER_EXPIRES: bool = false;
+
+/// The default of `policy.max_events`: 10 events, the number the field recommends
+/// a project start with.
+pub const DEFAULT_MAX_EVENTS: u32 = 10;
+
 /// The section of `docs/rules.md` on the policy the rules hold a manifest to: its
-/// keys with their strict defaults, shared policy files and waivers.
-pub const POLICY_DOCS: &str = "## The policy
+/// keys with their strict defaults (the `DEFAULT_*` constants), shared policy files
+/// and waivers (the rules whose [`Rule::waivable`] is set).
+pub fn policy_docs() -> String {
+    fn list<'a>(words: impl Iterator<Item = &'a str>) -> String {
+        words.collect::<Vec<_>>().join(", ")
+    }
+    let categories = list(DEFAULT_ALLOWED_CATEGORIES.iter().map(|c| c.as_str()));
+    let metadata = list(MetadataKey::ALL.iter().map(|k| k.as_str()));
+    let on_events = list(waivable(WaiverScope::Event).map(|r| r.id));
+    let on_fields = list(waivable(WaiverScope::Field).map(|r| r.id));
+    format!(
+        "## The policy
 
 The linter holds the manifest to a privacy policy. Without one, the strict defaults apply. A manifest sets its own in a `policy` section, or names a shared file in `policy_file`:
 
 | key | default | what it limits | rule |
 |---|---|---|---|
-| `max_retention_days` | 365 | the retention of the project and of each event, in days | TL019 |
-| `allowed_categories` | `[technical, interaction]` | the data categories fields may use | TL020 |
-| `required_metadata` | all of `[description, purpose, owner, since, expires, field_description]` | the metadata each event (and, with `field_description`, each field) must have; the project's `contact` and an opt-out are always required | TL016 |
-| `max_combinations` | 10,000 | the distinct value combinations one event may take | TL022 |
-| `max_expiry_days` | 730 | how far ahead of today `expires` may lie, in days | TL025 |
-| `allow_never_expires` | `false` | whether `expires: never` is allowed | TL026 |
-| `max_events` | 10 | how many events the manifest declares before a warning | TL027 |
+| `max_retention_days` | {max_retention_days} | the retention of the project and of each event, in days | {retention} |
+| `allowed_categories` | `[{categories}]` | the data categories fields may use | {category} |
+| `required_metadata` | all of `[{metadata}]` | the metadata each event (and, with `field_description`, each field) must have; the project's `contact` and an opt-out are always required | {metadata_rule} |
+| `max_combinations` | {max_combinations} | the distinct value combinations one event may take | {fingerprinting} |
+| `max_expiry_days` | {max_expiry_days} | how far ahead of today `expires` may lie, in days | {expiry} |
+| `allow_never_expires` | `{allow_never_expires}` | whether `expires: never` is allowed | {never} |
+| `max_events` | {max_events} | how many events the manifest declares before a warning | {events} |
 
 **A shared policy file.** Several workspaces keep one policy by naming it in their manifests, at the top level, instead of a `policy` section (a manifest with both cannot be checked):
 
@@ -454,15 +617,21 @@ The path is relative to the manifest's folder and must end in `.yaml` or `.yml`;
             review: https://github.com/acme/acme/pull/42
 ```
 
-Waivable on an event (`events.<name>.waivers`): TL019, TL022, TL025, TL026. Waivable on a field: TL020, TL023, TL024. The rules the compiler enforces (TL001 to TL014) are never waivable. A waived finding is not reported; every waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\". A waiver that cannot be granted is a TL028 finding, one that matches no finding a TL029 finding.
-";
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+Waivable on an event (`events.<name>.waivers`): {on_events}. Waivable on a field: {on_fields}. The rules the compiler enforces (TL001 to TL014) are never waivable. A waived finding is not reported; every waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\". A waiver that cannot be granted is a TL028 finding, one that matches no finding a TL029 finding.
+",
+        max_retention_days = DEFAULT_MAX_RETENTION_DAYS,
+        retention = RETENTION_OVER_LIMIT.id,
+        category = CATEGORY_NOT_ALLOWED.id,
+        metadata_rule = MISSING_METADATA.id,
+        max_combinations = thousands(DEFAULT_MAX_COMBINATIONS.into()),
+        fingerprinting = FINGERPRINTING_RISK.id,
+        max_expiry_days = DEFAULT_MAX_EXPIRY_DAYS,
+        expiry = EXPIRY_TOO_FAR.id,
+        allow_never_expires = DEFAULT_ALLOW_NEVER_EXPIRES,
+        never = NEVER_EXPIRES.id,
+        max_events = DEFAULT_MAX_EVENTS,
+        events = TOO_MANY_EVENTS.id,
+    )
 }
 
 #[cfg(test)]
@@ -507,6 +676,105 @@ mod tests {
             );
             assert!(rule.fix.ends_with('.'), "{}: fix is a sentence", rule.id);
         }
+    }
+
+    #[test]
+    fn labels_follow_message_style() {
+        for rule in RULES {
+            for label in [rule.code_label, rule.manifest_label] {
+                assert!(
+                    !label.is_empty() && !label.ends_with('.'),
+                    "{}: label `{label}`",
+                    rule.id
+                );
+                assert!(
+                    !label.starts_with(char::is_uppercase),
+                    "{}: label `{label}` starts uppercase",
+                    rule.id
+                );
+            }
+        }
+        assert_eq!(PATH_FIELD.code_label, "forbidden type");
+        assert_eq!(MISSING_EVENT_STRUCT.code_label, "here");
+        assert_eq!(UNDECLARED_EVENT.manifest_label, "here");
+    }
+
+    #[test]
+    fn only_judgement_rules_are_waivable_and_their_docs_say_so() {
+        let waivable: Vec<&str> = RULES
+            .iter()
+            .filter(|r| r.waivable.is_some())
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            waivable,
+            [
+                "TL019", "TL020", "TL022", "TL023", "TL024", "TL025", "TL026"
+            ]
+        );
+        for scope in [WaiverScope::Event, WaiverScope::Field] {
+            for rule in super::waivable(scope) {
+                assert_eq!(
+                    rule.enforced,
+                    Enforced::Linter,
+                    "{} is compiler-enforced",
+                    rule.id
+                );
+                assert!(
+                    INVALID_WAIVER.details.contains(rule.id),
+                    "TL028 docs lack {}",
+                    rule.id
+                );
+                let place = match scope {
+                    WaiverScope::Event => "`events.<name>.waivers`",
+                    WaiverScope::Field => "the field's `waivers`",
+                };
+                assert!(
+                    rule.details.contains(place),
+                    "{} docs do not say where it is waived",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rule_docs_quote_the_policy_defaults() {
+        for (rule, default) in [
+            (
+                RETENTION_OVER_LIMIT,
+                format!("{DEFAULT_MAX_RETENTION_DAYS} days"),
+            ),
+            (
+                FINGERPRINTING_RISK,
+                thousands(DEFAULT_MAX_COMBINATIONS.into()),
+            ),
+            (EXPIRY_TOO_FAR, format!("{DEFAULT_MAX_EXPIRY_DAYS} days")),
+            (TOO_MANY_EVENTS, DEFAULT_MAX_EVENTS.to_string()),
+        ] {
+            assert!(
+                rule.details
+                    .contains(&format!("{default} when the policy does not say")),
+                "{} docs lack the default {default}",
+                rule.id
+            );
+        }
+        let allowed: Vec<String> = DEFAULT_ALLOWED_CATEGORIES
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect();
+        assert!(
+            CATEGORY_NOT_ALLOWED
+                .details
+                .contains(&format!("Allowed by default: {}.", allowed.join(" and "))),
+            "TL020 docs lack the default categories"
+        );
+        let policy = policy_docs();
+        assert!(policy.contains("| `max_combinations` | 10,000 |"));
+        assert!(policy.contains("| `allowed_categories` | `[technical, interaction]` |"));
+        assert!(policy.contains(
+            "Waivable on an event (`events.<name>.waivers`): TL019, TL022, TL025, TL026. Waivable on a field: TL020, TL023, TL024."
+        ));
     }
 
     #[test]

@@ -1,33 +1,42 @@
 //! From the manifest as parsed to the manifest as checked.
 //!
 //! [`validate`] never stops at the first problem: it resolves what it can (bucket
-//! bounds into numbers, dates into [`Date`]s), records a [`Finding`] for the rest, and
-//! always returns a [`ValidManifest`] that later checks can run on. [`check_policy`]
-//! then holds that manifest to the project's privacy policy.
+//! bounds into numbers, dates into [`Date`](crate::Date)s, waivers into granted
+//! [`Waiver`]s), records a [`Finding`] for the rest, and always returns a
+//! [`ValidManifest`] that later checks can run on. The checks themselves (of the
+//! policy, of privacy, of structs) live in `checks/` and take a [`ValidManifest`].
+//!
+//! One field and its parameters are checked in `valid/field.rs`; the waiver model
+//! sits in `valid/waiver.rs`: which rule a waiver names, whether it can be granted,
+//! and why not.
+//!
+//! ```
+//! use telemetry_manifest::{parse_str, validate};
+//! let text = "version: 1\nproject: { name: p, retention_days: 30 }\nevents:\n  e:\n    retention_days: 7\n    fields:\n      ok: { type: bool, category: technical }\n";
+//! let (manifest, findings) = validate(&parse_str(text).unwrap());
+//! assert!(findings.is_empty());
+//! let event = manifest.event("e").unwrap();
+//! assert_eq!(manifest.retention_days(event), 7);
+//! ```
+
+mod field;
+mod waiver;
 
 use heck::ToSnakeCase;
 
-use crate::finding::Finding;
-use crate::model::{ByteSpan, Located, Manifest, MetadataKey, Policy};
-use crate::privacy::{self, Waiver, WaiverScope};
-use crate::rules;
-use crate::vocab::{self, Category, ConsentModel, ContextField, Date, Expiry, FieldType};
+use crate::finding::{Finding, Owner};
+use crate::model::{ByteSpan, Event, Located, Manifest, MetadataKey, Policy};
+use crate::rules::{
+    self, DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,
+    DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS, WaiverScope,
+};
+use crate::text::{closest, is_snake_case};
+use crate::vocab::{Category, ConsentModel, ContextField, Expiry};
 
-/// The default of `policy.max_retention_days`: 365 days.
-pub const DEFAULT_MAX_RETENTION_DAYS: u32 = 365;
-
-/// The default of `policy.allowed_categories`.
-pub const DEFAULT_ALLOWED_CATEGORIES: [Category; 2] = [Category::Technical, Category::Interaction];
-
-/// The default of `policy.max_combinations`: 10,000.
-pub const DEFAULT_MAX_COMBINATIONS: u64 = 10_000;
-
-/// The default of `policy.max_expiry_days`: 730 days, two years ahead of today.
-pub const DEFAULT_MAX_EXPIRY_DAYS: u32 = 730;
-
-/// The default of `policy.max_events`: 10 events, the number the field recommends
-/// a project start with.
-pub const DEFAULT_MAX_EVENTS: u32 = 10;
+pub use field::FieldDef;
+pub use waiver::Waiver;
+pub(crate) use waiver::judge;
+pub(crate) use waiver::resolve_waivers;
 
 /// A piece of text from the manifest with its span.
 pub type Text = Located<String>;
@@ -60,6 +69,15 @@ impl ValidManifest {
     pub fn group(&self, name: &str) -> Option<&GroupDef> {
         self.groups.iter().find(|g| g.name.value == name)
     }
+
+    /// How long `event` is kept, in days: its own `retention_days`, else the
+    /// project's.
+    pub fn retention_days(&self, event: &EventDef) -> u32 {
+        event
+            .retention_days
+            .as_ref()
+            .map_or(self.project.retention_days.value, |days| days.value)
+    }
 }
 
 /// One field group, checked: fields declared once and embedded in several events.
@@ -79,60 +97,6 @@ impl GroupDef {
     /// The field called `name`.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name.value == name)
-    }
-}
-
-/// What a field belongs to: an event or a field group. Shown as ``event `name` ``
-/// or ``group `name` `` in messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Owner<'a> {
-    /// An event, by name.
-    Event(&'a str),
-    /// A field group, by name.
-    Group(&'a str),
-}
-
-impl<'a> Owner<'a> {
-    /// The event's or the group's name.
-    pub const fn name(self) -> &'a str {
-        match self {
-            Owner::Event(name) | Owner::Group(name) => name,
-        }
-    }
-
-    /// `event` or `group`.
-    pub const fn kind(self) -> &'static str {
-        match self {
-            Owner::Event(_) => "event",
-            Owner::Group(_) => "group",
-        }
-    }
-
-    /// Names the owner on a finding: [`Finding::event`] or [`Finding::group`].
-    #[must_use]
-    pub fn tag(self, finding: Finding) -> Finding {
-        match self {
-            Owner::Event(name) => finding.event(name),
-            Owner::Group(name) => finding.group(name),
-        }
-    }
-}
-
-impl std::fmt::Display for Owner<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} `{}`", self.kind(), self.name())
-    }
-}
-
-impl<'a> From<&'a str> for Owner<'a> {
-    fn from(event: &'a str) -> Self {
-        Owner::Event(event)
-    }
-}
-
-impl<'a> From<&'a String> for Owner<'a> {
-    fn from(event: &'a String) -> Self {
-        Owner::Event(event)
     }
 }
 
@@ -224,7 +188,7 @@ impl ValidPolicy {
                 .map_or(DEFAULT_MAX_EXPIRY_DAYS, |v| v.value),
             allow_never_expires: raw
                 .and_then(|p| p.allow_never_expires.as_ref())
-                .is_some_and(|v| v.value),
+                .map_or(DEFAULT_ALLOW_NEVER_EXPIRES, |v| v.value),
             max_events: raw
                 .and_then(|p| p.max_events.as_ref())
                 .map_or(DEFAULT_MAX_EVENTS, |v| v.value),
@@ -330,61 +294,6 @@ impl EventDef {
     }
 }
 
-/// One field, checked.
-#[derive(Clone, Debug)]
-pub struct FieldDef {
-    /// The field's name, with the span of its key.
-    pub name: Text,
-    /// Where the field's body stands.
-    pub span: ByteSpan,
-    /// The declared type.
-    pub ty: Located<FieldType>,
-    /// The declared data category.
-    pub category: Located<Category>,
-    /// What the field says.
-    pub description: Option<Text>,
-    /// For `enum`: the values, in manifest order.
-    pub values: Vec<Text>,
-    /// For buckets: ascending bounds, in milliseconds (durations) or bytes (sizes);
-    /// the type's [`FieldType::default_bounds`] when none are written.
-    pub bounds: Vec<u64>,
-    /// For `count`: the largest value sent, if declared.
-    pub max: Option<u64>,
-    /// The reviewed exceptions to field-level rules, in manifest order; a waiver
-    /// that cannot be granted (an unknown rule, a compiler-enforced rule, no reason)
-    /// is left out and reported by [`crate::check_waivers`].
-    pub waivers: Vec<Waiver>,
-}
-
-impl FieldDef {
-    /// The values the field may take, as sent: enum values, bucket labels, the fixed
-    /// values of `bool`, `os_family` and `arch`; empty for `count` and `version`.
-    pub fn possible_values(&self) -> Vec<String> {
-        match self.ty.value {
-            FieldType::Enum => self.values.iter().map(|v| v.value.clone()).collect(),
-            FieldType::DurationBucket | FieldType::SizeBucket => {
-                vocab::bucket_labels(self.ty.value, &self.bounds)
-            }
-            other => other
-                .fixed_values()
-                .iter()
-                .map(|v| (*v).to_owned())
-                .collect(),
-        }
-    }
-}
-
-/// Whether `text` is a snake_case identifier: lowercase ASCII letters, digits and
-/// single underscores, starting with a letter.
-pub fn is_snake_case(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_lowercase())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !text.contains("__")
-        && !text.ends_with('_')
-}
-
 /// Checks a parsed manifest and resolves it. Never fails: problems are findings.
 pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
     let mut findings = Vec::new();
@@ -458,7 +367,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
         let body = &group.value;
         let mut fields = Vec::with_capacity(body.fields.len());
         for (field_name, field) in body.fields.iter() {
-            fields.push(validate_field(
+            fields.push(field::validate_field(
                 Owner::Group(group_name),
                 field_name,
                 field,
@@ -509,7 +418,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             });
         let mut fields = Vec::with_capacity(body.fields.len());
         for (field_name, field) in body.fields.iter() {
-            fields.push(validate_field(
+            fields.push(field::validate_field(
                 Owner::Event(event_name),
                 field_name,
                 field,
@@ -527,7 +436,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             expires,
             retention_days: body.retention_days.clone(),
             fields,
-            waivers: privacy::resolve_waivers(body.waivers.as_ref(), WaiverScope::Event),
+            waivers: resolve_waivers(body.waivers.as_ref(), WaiverScope::Event),
             groups: embedded,
         });
     }
@@ -580,7 +489,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
 /// finding. Returns the known groups, each once, in the list's order.
 fn validate_embedded_groups(
     event: &str,
-    body: &crate::model::Event,
+    body: &Event,
     own: &[FieldDef],
     groups: &[GroupDef],
     findings: &mut Vec<Finding>,
@@ -593,7 +502,7 @@ fn validate_embedded_groups(
         let group_name = &name.value;
         let Some(group) = groups.iter().find(|g| g.name.value == *group_name) else {
             let known: Vec<&str> = groups.iter().map(|g| g.name.value.as_str()).collect();
-            let help = match crate::check::closest(group_name, &known) {
+            let help = match closest(group_name, &known) {
                 Some(near) => format!(
                     "did you mean `{near}`? Correct the name, or declare `{group_name}` under `groups:` with its description and fields"
                 ),
@@ -669,395 +578,4 @@ fn validate_embedded_groups(
         embedded.push(name.clone());
     }
     embedded
-}
-
-fn validate_field(
-    owner: Owner<'_>,
-    name: &Text,
-    field: &Located<crate::model::Field>,
-    findings: &mut Vec<Finding>,
-) -> FieldDef {
-    let body = &field.value;
-    let ty = body.ty.value;
-    let field_name = &name.value;
-    let mut finding = |span: ByteSpan, message: String, help: String| {
-        findings.push(
-            owner
-                .tag(Finding::new(rules::INVALID_FIELD_PARAMETERS, message, help))
-                .field(field_name)
-                .at_manifest(span),
-        );
-    };
-    if !is_snake_case(field_name) {
-        finding(
-            name.span,
-            format!("field name `{field_name}` of {owner} is not snake_case"),
-            format!(
-                "rename it `{}`, as the Rust field is named",
-                field_name.to_snake_case()
-            ),
-        );
-    }
-
-    let mut values = Vec::new();
-    match (&body.values, ty) {
-        (Some(list), FieldType::Enum) => {
-            if list.value.is_empty() {
-                finding(
-                    list.span,
-                    format!("enum field `{field_name}` of {owner} has an empty `values` list"),
-                    "list every value the field may take".to_owned(),
-                );
-            }
-            for value in &list.value {
-                if !is_snake_case(&value.value) {
-                    finding(
-                        value.span,
-                        format!(
-                            "value `{}` of field `{field_name}` is not snake_case",
-                            value.value
-                        ),
-                        format!(
-                            "write `{}`, the snake_case name of the Rust variant",
-                            value.value.to_snake_case()
-                        ),
-                    );
-                } else if values.iter().any(|v: &Text| v.value == value.value) {
-                    finding(
-                        value.span,
-                        format!(
-                            "value `{}` of field `{field_name}` is listed twice",
-                            value.value
-                        ),
-                        "list each value once".to_owned(),
-                    );
-                } else {
-                    values.push(value.clone());
-                }
-            }
-        }
-        (None, FieldType::Enum) => finding(
-            body.ty.span,
-            format!("enum field `{field_name}` of {owner} has no `values`"),
-            "add `values: [...]` listing the snake_case names of the enum's variants".to_owned(),
-        ),
-        (Some(list), other) => finding(
-            list.span,
-            format!("field `{field_name}` of {owner} is a `{other}`, which takes no `values`"),
-            "remove `values`, or declare the field `type: enum`".to_owned(),
-        ),
-        (None, _) => {}
-    }
-
-    let mut bounds = Vec::new();
-    match (&body.buckets, ty) {
-        (Some(list), FieldType::DurationBucket | FieldType::SizeBucket) => {
-            let parse = if ty == FieldType::DurationBucket {
-                vocab::parse_duration_ms
-            } else {
-                vocab::parse_size_bytes
-            };
-            if list.value.is_empty() {
-                finding(
-                    list.span,
-                    format!("bucket field `{field_name}` of {owner} has an empty `buckets` list"),
-                    "list at least one bound, or remove `buckets` to use the defaults".to_owned(),
-                );
-            }
-            for bound in &list.value {
-                match parse(&bound.value) {
-                    Ok(value) if bounds.last().is_some_and(|last| *last >= value) => finding(
-                        bound.span,
-                        format!(
-                            "bucket bound `{}` of field `{field_name}` is not above the one before it",
-                            bound.value
-                        ),
-                        "list the bounds in ascending order, each once".to_owned(),
-                    ),
-                    Ok(value) => bounds.push(value),
-                    Err(message) => finding(
-                        bound.span,
-                        format!("bucket bound of field `{field_name}`: {message}"),
-                        "write each bound as a whole number with a unit".to_owned(),
-                    ),
-                }
-            }
-        }
-        (Some(list), other) => finding(
-            list.span,
-            format!("field `{field_name}` of {owner} is a `{other}`, which takes no `buckets`"),
-            "remove `buckets`, or declare a `duration_bucket` or `size_bucket`".to_owned(),
-        ),
-        (None, _) => {}
-    }
-    if bounds.is_empty() {
-        bounds = ty.default_bounds().to_vec();
-    }
-
-    let max = match (&body.max, ty) {
-        (Some(max), FieldType::Count) if max.value == 0 => {
-            finding(
-                max.span,
-                format!("count field `{field_name}` of {owner} has `max: 0`"),
-                "a count that can only be 0 says nothing; give a positive maximum".to_owned(),
-            );
-            None
-        }
-        (Some(max), FieldType::Count) => Some(max.value),
-        (Some(max), other) => {
-            finding(
-                max.span,
-                format!("field `{field_name}` of {owner} is a `{other}`, which takes no `max`"),
-                "remove `max`; only `count` fields take it".to_owned(),
-            );
-            None
-        }
-        (None, _) => None,
-    };
-
-    FieldDef {
-        name: name.clone(),
-        span: field.span,
-        ty: body.ty.clone(),
-        category: body.category.clone(),
-        description: body.description.clone(),
-        values,
-        bounds,
-        max,
-        waivers: privacy::resolve_waivers(body.waivers.as_ref(), WaiverScope::Field),
-    }
-}
-
-/// Whether a description, purpose or owner is a placeholder: empty, or, ignoring
-/// case and punctuation, `todo`, `tbd`, `fixme`, `xxx`, `n/a`, `none` or `?`.
-pub fn is_placeholder(text: &str) -> bool {
-    let word: String = text
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '?')
-        .collect::<String>()
-        .to_lowercase();
-    if word.is_empty() || word.chars().all(|c| c == '?') {
-        return true;
-    }
-    matches!(
-        word.as_str(),
-        "todo" | "tbd" | "fixme" | "xxx" | "na" | "none"
-    ) || text.trim_start().to_lowercase().starts_with("todo")
-        || text.trim_start().to_lowercase().starts_with("tbd")
-}
-
-/// Holds the manifest to its privacy policy: required metadata, placeholders,
-/// expiry (against `today`, UTC), retention and data categories.
-pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let project = &manifest.project;
-    let policy = &manifest.policy;
-    let project_name = &project.name.value;
-
-    match &project.contact {
-        None => findings.push(
-            Finding::new(
-                rules::MISSING_METADATA,
-                format!("project `{project_name}` has no `contact`"),
-                "add `contact:` with an address users can write to about their data",
-            )
-            .at_manifest(project.span),
-        ),
-        Some(contact) if is_placeholder(&contact.value) => findings.push(
-            Finding::new(
-                rules::PLACEHOLDER_TEXT,
-                format!(
-                    "the project's `contact` is a placeholder: `{}`",
-                    contact.value
-                ),
-                "write an address users can write to about their data",
-            )
-            .at_manifest(contact.span),
-        ),
-        Some(_) => {}
-    }
-    if project.opt_out.is_empty() {
-        findings.push(
-            Finding::new(
-                rules::MISSING_METADATA,
-                format!("project `{project_name}` declares no way to opt out"),
-                "add `opt_out:` with at least one of `env`, `flag`, `command`, `config`, `do_not_track: true`",
-            )
-            .at_manifest(project.span),
-        );
-    }
-    if project.retention_days.value > policy.max_retention_days {
-        findings.push(
-            Finding::new(
-                rules::RETENTION_OVER_LIMIT,
-                format!(
-                    "the project keeps events {} days; {} allows at most {}",
-                    project.retention_days.value,
-                    policy.named(),
-                    policy.max_retention_days
-                ),
-                format!(
-                    "lower `retention_days` to {} or less",
-                    policy.max_retention_days
-                ),
-            )
-            .at_manifest(project.retention_days.span),
-        );
-    }
-
-    for event in &manifest.events {
-        let name = &event.name.value;
-        for (required, text) in [
-            (MetadataKey::Description, &event.description),
-            (MetadataKey::Purpose, &event.purpose),
-            (MetadataKey::Owner, &event.owner),
-            (MetadataKey::Since, &event.since),
-        ] {
-            let key = required.as_str();
-            match text {
-                None if policy.requires(required) => findings.push(
-                    Finding::new(
-                        rules::MISSING_METADATA,
-                        format!("event `{name}` has no `{key}`"),
-                        format!("add `{key}:` to the event"),
-                    )
-                    .event(name)
-                    .at_manifest(event.name.span),
-                ),
-                Some(text) if required != MetadataKey::Since && is_placeholder(&text.value) => {
-                    findings.push(
-                        Finding::new(
-                            rules::PLACEHOLDER_TEXT,
-                            format!(
-                                "the `{key}` of event `{name}` is a placeholder: `{}`",
-                                text.value.trim()
-                            ),
-                            format!("write the real {key} in plain language"),
-                        )
-                        .event(name)
-                        .at_manifest(text.span),
-                    )
-                }
-                _ => {}
-            }
-        }
-        match &event.expires {
-            None if policy.requires(MetadataKey::Expires) => findings.push(
-                Finding::new(
-                    rules::MISSING_METADATA,
-                    format!("event `{name}` has no valid `expires`"),
-                    "add `expires:` with the date collection stops, such as 2027-06-30",
-                )
-                .event(name)
-                .at_manifest(event.name.span),
-            ),
-            Some(Located {
-                value: Expiry::On(date),
-                span,
-            }) if *date < today => findings.push(
-                Finding::new(
-                    rules::EXPIRED_EVENT,
-                    format!("event `{name}` expired on {date}; today is {today}"),
-                    "remove the event and its struct, or review it again and move `expires` forward",
-                )
-                .event(name)
-                .at_manifest(*span),
-            ),
-            _ => {}
-        }
-        if let Some(days) = &event.retention_days
-            && days.value > policy.max_retention_days
-        {
-            findings.push(
-                Finding::new(
-                    rules::RETENTION_OVER_LIMIT,
-                    format!(
-                        "event `{name}` is kept {} days; {} allows at most {}",
-                        days.value,
-                        policy.named(),
-                        policy.max_retention_days
-                    ),
-                    format!(
-                        "lower the event's `retention_days` to {} or less",
-                        policy.max_retention_days
-                    ),
-                )
-                .event(name)
-                .at_manifest(days.span),
-            );
-        }
-        for field in &event.fields {
-            check_field_policy(Owner::Event(name), field, policy, &mut findings);
-        }
-    }
-    for group in &manifest.groups {
-        for field in &group.fields {
-            check_field_policy(
-                Owner::Group(&group.name.value),
-                field,
-                policy,
-                &mut findings,
-            );
-        }
-    }
-    findings
-}
-
-/// The policy checks of one field: its description, and its data category
-/// against `policy.allowed_categories`.
-fn check_field_policy(
-    owner: Owner<'_>,
-    field: &FieldDef,
-    policy: &ValidPolicy,
-    findings: &mut Vec<Finding>,
-) {
-    let field_name = &field.name.value;
-    match &field.description {
-        None if policy.requires(MetadataKey::FieldDescription) => findings.push(
-            owner
-                .tag(Finding::new(
-                    rules::MISSING_METADATA,
-                    format!("field `{field_name}` of {owner} has no `description`"),
-                    "add `description:` saying what the field tells, in plain language",
-                ))
-                .field(field_name)
-                .at_manifest(field.name.span),
-        ),
-        Some(text) if is_placeholder(&text.value) => findings.push(
-            owner
-                .tag(Finding::new(
-                    rules::PLACEHOLDER_TEXT,
-                    format!(
-                        "the `description` of field `{field_name}` of {owner} is a placeholder: `{}`",
-                        text.value.trim()
-                    ),
-                    "write what the field tells, in plain language",
-                ))
-                .field(field_name)
-                .at_manifest(text.span),
-        ),
-        _ => {}
-    }
-    let category = field.category.value;
-    if !policy.allowed_categories.contains(&category) {
-        let allowed: Vec<&str> = policy
-            .allowed_categories
-            .iter()
-            .map(|c| c.as_str())
-            .collect();
-        findings.push(
-            owner
-                .tag(Finding::new(
-                    rules::CATEGORY_NOT_ALLOWED,
-                    format!(
-                        "field `{field_name}` of {owner} is `{category}` data; {} allows {}",
-                        policy.named(),
-                        if allowed.is_empty() { "no category".to_owned() } else { allowed.join(", ") }
-                    ),
-                    "send a coarser field in an allowed category, or, after review, add the category to `policy.allowed_categories`",
-                ))
-                .field(field_name)
-                .at_manifest(field.category.span),
-        );
-    }
 }

@@ -1,12 +1,13 @@
 //! The event or group struct as the macro sees it: the `syn` item turned into our
 //! own structure, keeping the original tokens for spans.
+//!
+//! Only a non-generic struct with named fields is accepted; the shape check is
+//! `telemetry_manifest::check_shape`, the one `cargo telemetry-lint` runs too, so the
+//! two report TL012 in the same words.
 
-use proc_macro2::Span;
-use syn::spanned::Spanned;
+use telemetry_manifest::check_shape;
 
-use telemetry_manifest::{Finding, rules};
-
-use super::Kind;
+use super::{Errors, Kind};
 
 /// A struct accepted as an event or a group: non-generic, with named fields.
 pub(crate) struct EventInput<'a> {
@@ -24,83 +25,40 @@ pub(crate) struct FieldInput<'a> {
     pub(crate) ty: &'a syn::Type,
 }
 
-/// Accepts a struct with named fields and no generics; anything else is a TL012
-/// error on the tokens at fault.
-pub(crate) fn parse(item: &syn::DeriveInput, kind: Kind) -> Result<EventInput<'_>, syn::Error> {
-    let attribute = kind.attribute();
-    let shape_error = |span: Span, what: &str, fix: &str| {
-        let finding = Finding::new(
-            rules::UNSUPPORTED_EVENT_SHAPE,
-            format!("`#[{attribute}]` cannot be placed on {what}"),
-            fix,
-        );
-        syn::Error::new(span, finding.render_for_compiler())
-    };
-    let data = match &item.data {
-        syn::Data::Struct(data) => data,
-        syn::Data::Enum(data) => {
-            return Err(shape_error(
-                data.enum_token.span,
-                "an enum",
-                &format!(
-                    "declare the {} as a struct with named fields; an enum that a field carries derives `TelemetryValue` instead",
-                    kind.noun()
-                ),
-            ));
-        }
-        syn::Data::Union(data) => {
-            return Err(shape_error(
-                data.union_token.span,
-                "a union",
-                &format!("declare the {} as a struct with named fields", kind.noun()),
-            ));
-        }
-    };
-    let mut errors: Option<syn::Error> = None;
-    let mut push = |error: syn::Error| match &mut errors {
-        Some(all) => all.combine(error),
-        None => errors = Some(error),
-    };
-    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        push(shape_error(
-            item.generics.span(),
-            "a generic struct",
-            "remove the generic parameters; each field needs one concrete type that the manifest declares",
+/// Accepts a struct with named fields and no generics, declaring the event or
+/// group `name`; anything else is recorded as a TL012 error on the tokens at fault
+/// (every one of them), and gives `None`.
+pub(crate) fn parse<'a>(
+    item: &'a syn::DeriveInput,
+    kind: Kind,
+    name: &str,
+    errors: &mut Errors,
+) -> Option<EventInput<'a>> {
+    let problems = check_shape(item, kind.owner(name));
+    for problem in &problems {
+        errors.push(syn::Error::new(
+            problem.span,
+            problem.finding.render_for_compiler(),
         ));
     }
-    let fields = match &data.fields {
-        syn::Fields::Named(named) => named
-            .named
-            .iter()
-            .filter_map(|field| {
-                field.ident.as_ref().map(|ident| FieldInput {
-                    ident,
-                    ty: &field.ty,
-                })
-            })
-            .collect(),
-        syn::Fields::Unnamed(unnamed) => {
-            push(shape_error(
-                unnamed.span(),
-                "a tuple struct",
-                "name the fields, as the manifest names them: `struct Event { field: Type }`",
-            ));
-            Vec::new()
-        }
-        syn::Fields::Unit => {
-            push(shape_error(
-                item.ident.span(),
-                "a unit struct",
-                "give the struct named fields; an event with nothing to say needs a field such as `success: bool`, or none at all declared with `{}`",
-            ));
-            Vec::new()
-        }
+    let syn::Data::Struct(data) = &item.data else {
+        return None;
     };
-    match errors {
-        Some(errors) => Err(errors),
-        None => Ok(EventInput {
-            ident: &item.ident,
-            fields,
-        }),
+    if !problems.is_empty() {
+        return None;
     }
+    let fields = data
+        .fields
+        .iter()
+        .filter_map(|field| {
+            field.ident.as_ref().map(|ident| FieldInput {
+                ident,
+                ty: &field.ty,
+            })
+        })
+        .collect();
+    Some(EventInput {
+        ident: &item.ident,
+        fields,
+    })
 }

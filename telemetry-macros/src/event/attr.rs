@@ -2,8 +2,9 @@
 //! `#[telemetry_event(name = "event_name")]`, and the same for `#[telemetry_group]`.
 
 use proc_macro2::{Span, TokenStream};
+use telemetry_manifest::is_snake_case;
 
-use super::Kind;
+use super::{Errors, Kind};
 
 /// The attribute's arguments.
 pub(crate) struct Args {
@@ -11,11 +12,13 @@ pub(crate) struct Args {
     pub(crate) name: Option<(String, Span)>,
 }
 
-/// Parses the arguments; every problem is reported, none stops the parse.
-pub(crate) fn parse(tokens: TokenStream, kind: Kind) -> Result<Args, syn::Error> {
+/// Parses the arguments. A malformed argument list is recorded and read as no
+/// arguments; a name that is not snake_case is recorded and kept, so the checks
+/// against the manifest still run.
+pub(crate) fn parse(tokens: TokenStream, kind: Kind, errors: &mut Errors) -> Args {
     let mut args = Args { name: None };
     if tokens.is_empty() {
-        return Ok(args);
+        return args;
     }
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("name") {
@@ -33,6 +36,21 @@ pub(crate) fn parse(tokens: TokenStream, kind: Kind) -> Result<Args, syn::Error>
             )))
         }
     });
-    syn::parse::Parser::parse2(parser, tokens)?;
-    Ok(args)
+    if let Err(error) = syn::parse::Parser::parse2(parser, tokens) {
+        errors.push(error);
+        return Args { name: None };
+    }
+    if let Some((name, span)) = &args.name
+        && !is_snake_case(name)
+    {
+        errors.push(syn::Error::new(
+            *span,
+            format!(
+                "{} name `{name}` is not snake_case\n  = help: write it in lowercase words joined by `_`, as the manifest names {}",
+                kind.noun(),
+                kind.section()
+            ),
+        ));
+    }
+    args
 }

@@ -1,6 +1,12 @@
 //! `#[telemetry_event]` and `#[telemetry_group]`: parse, find the manifest, check,
 //! expand.
 //!
+//! The pipeline, one file a step, after thiserror: `attr.rs` (the attribute's
+//! arguments), `ast.rs` (the item into our own structure, with the shared TL012
+//! shape check), `manifest.rs` (finding and caching the manifest), `valid.rs` (the
+//! checks against the manifest, shared with the linter), `expand.rs` (the code).
+//! Every step records its errors in one accumulator, [`Errors`], and carries on.
+//!
 //! Both attributes run the same pipeline; a group struct is checked against
 //! `groups.<name>` with the same field checks as an event against
 //! `events.<name>`. An event that embeds a group holds the group's struct as a
@@ -18,18 +24,16 @@ mod ast;
 mod attr;
 mod expand;
 pub(crate) mod manifest;
+mod valid;
 
 use std::path::PathBuf;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use telemetry_manifest::{
-    CodeTarget, Enforced, EventStruct, Finding, GroupStruct, Owner, StructField, TypeClass,
-    ValidManifest, classify_type, default_event_name, is_snake_case, line_column, rules,
-};
+use telemetry_manifest::{Finding, Owner, default_event_name, line_column, rules};
 
-use expand::{Declared, FieldPlan, Plan};
+use expand::{Declared, Plan};
 
 /// Which attribute is expanded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,20 +62,30 @@ impl Kind {
     }
 
     /// The manifest section that declares the struct.
-    const fn section(self) -> &'static str {
+    pub(crate) const fn section(self) -> &'static str {
         match self {
             Kind::Event => "events",
             Kind::Group => "groups",
         }
     }
+
+    /// The event or the group called `name`.
+    pub(crate) const fn owner(self, name: &str) -> Owner<'_> {
+        match self {
+            Kind::Event => Owner::Event(name),
+            Kind::Group => Owner::Group(name),
+        }
+    }
 }
 
-/// Errors collected along the pipeline.
+/// The errors of one expansion, collected along the pipeline and reported together,
+/// in the order they were found.
 #[derive(Default)]
-struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    fn push(&mut self, error: syn::Error) {
+    /// Records an error; the pipeline carries on.
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(error),
             None => self.0 = Some(error),
@@ -114,32 +128,12 @@ pub(crate) fn expand(
         }
     };
     let mut errors = Errors::default();
-    let args = attr::parse(attr, kind).unwrap_or_else(|error| {
-        errors.push(error);
-        attr::Args { name: None }
-    });
+    let args = attr::parse(attr, kind, &mut errors);
     let name = match &args.name {
-        Some((name, span)) => {
-            if !is_snake_case(name) {
-                errors.push(syn::Error::new(
-                    *span,
-                    format!(
-                        "{noun} name `{name}` is not snake_case\n  = help: write it in lowercase words joined by `_`, as the manifest names {}",
-                        kind.section()
-                    ),
-                ));
-            }
-            name.clone()
-        }
+        Some((name, _)) => name.clone(),
         None => default_event_name(&parsed.ident.to_string()),
     };
-    let input = match ast::parse(&parsed, kind) {
-        Ok(input) => Some(input),
-        Err(error) => {
-            errors.push(error);
-            None
-        }
-    };
+    let input = ast::parse(&parsed, kind, &name, &mut errors);
 
     // The plan borrows the cached parse: nothing of the manifest is copied per struct.
     let located = manifest::locate(local_file.as_deref());
@@ -186,14 +180,14 @@ pub(crate) fn expand(
                     ),
                 ));
             }
-            Ok((valid, manifest_findings)) => {
-                let context = Context {
-                    valid,
+            Ok((checked, manifest_findings)) => {
+                let context = valid::Context {
+                    valid: checked,
                     shown: &shown,
                     source,
                 };
                 if let Some(input) = &input {
-                    check(
+                    valid::check(
                         kind,
                         input,
                         &context,
@@ -204,12 +198,12 @@ pub(crate) fn expand(
                     );
                 }
                 let declared = match kind {
-                    Kind::Event => valid
+                    Kind::Event => checked
                         .events
                         .iter()
                         .find(|e| e.name.value == name)
                         .map(|e| Owner::Event(&e.name.value)),
-                    Kind::Group => valid.group(&name).map(|g| Owner::Group(&g.name.value)),
+                    Kind::Group => checked.group(&name).map(|g| Owner::Group(&g.name.value)),
                 };
                 plan.declared = declared.map(|owner| Declared {
                     owner,
@@ -225,159 +219,5 @@ pub(crate) fn expand(
     quote! {
         #errors
         #generated
-    }
-}
-
-/// The manifest an expansion checks against.
-struct Context<'a> {
-    valid: &'a ValidManifest,
-    shown: &'a str,
-    source: &'a str,
-}
-
-impl Context<'_> {
-    /// `\n  = manifest: path:line:column` for a finding that points into the manifest.
-    fn place(&self, finding: &Finding) -> String {
-        finding
-            .manifest_span
-            .map(|span| {
-                let (line, column) = line_column(self.source, span.offset);
-                format!("\n  = manifest: {}:{line}:{column}", self.shown)
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// Whether a finding of the manifest's validation concerns this struct: a
-/// compile-time rule about its event or group, or about the manifest as a whole.
-fn concerns(kind: Kind, name: &str, finding: &Finding) -> bool {
-    if finding.rule.enforced != Enforced::CompilerAndLinter {
-        return false;
-    }
-    match kind {
-        Kind::Event => {
-            finding.group.is_none() && finding.event.as_deref().is_none_or(|e| e == name)
-        }
-        Kind::Group => {
-            finding.event.is_none() && finding.group.as_deref().is_none_or(|g| g == name)
-        }
-    }
-}
-
-/// Runs the shared checks and records the per-field plan for the expansion.
-fn check<'a>(
-    kind: Kind,
-    input: &ast::EventInput<'_>,
-    context: &Context<'a>,
-    manifest_findings: &[Finding],
-    name: &str,
-    errors: &mut Errors,
-    plan: &mut Plan<'a>,
-) {
-    let valid = context.valid;
-    let mut faulty = vec![false; input.fields.len()];
-    // Problems of this struct's declaration itself, found when the manifest was
-    // checked.
-    for finding in manifest_findings.iter().filter(|f| concerns(kind, name, f)) {
-        let field = finding
-            .field
-            .as_deref()
-            .and_then(|name| input.fields.iter().position(|f| f.ident == name));
-        // A field whose declaration is broken gets no type assertions: they would
-        // only repeat the problem.
-        if let Some(index) = field {
-            faulty[index] = true;
-        }
-        let at = field.map_or_else(|| input.ident.span(), |i| input.fields[i].ident.span());
-        errors.push(syn::Error::new(
-            at,
-            format!(
-                "{}{}",
-                finding.render_for_compiler(),
-                context.place(finding)
-            ),
-        ));
-    }
-
-    let fields: Vec<StructField<'_>> = input
-        .fields
-        .iter()
-        .map(|f| StructField {
-            name: f.ident.to_string(),
-            ty: f.ty,
-        })
-        .collect();
-    let ident = input.ident.to_string();
-    let findings = match kind {
-        Kind::Event => telemetry_manifest::check_event_struct(
-            valid,
-            &EventStruct {
-                ident,
-                event: name.to_owned(),
-                fields,
-            },
-        ),
-        Kind::Group => telemetry_manifest::check_group_struct(
-            valid,
-            &GroupStruct {
-                ident,
-                group: name.to_owned(),
-                fields,
-            },
-        ),
-    };
-    for finding in &findings {
-        let text = format!(
-            "{}{}",
-            finding.render_for_compiler(),
-            context.place(finding)
-        );
-        let error = match finding.code {
-            Some(CodeTarget::FieldType(index)) => {
-                faulty[index] = true;
-                syn::Error::new_spanned(input.fields[index].ty, text)
-            }
-            Some(CodeTarget::FieldName(index)) => {
-                faulty[index] = true;
-                syn::Error::new(input.fields[index].ident.span(), text)
-            }
-            Some(CodeTarget::Struct) | None => syn::Error::new(input.ident.span(), text),
-        };
-        errors.push(error);
-    }
-
-    let event = match kind {
-        Kind::Event => valid.events.iter().find(|e| e.name.value == name),
-        Kind::Group => None,
-    };
-    let group = match kind {
-        Kind::Event => None,
-        Kind::Group => valid.group(name),
-    };
-    if let Some(event) = event {
-        plan.embedded = event
-            .groups
-            .iter()
-            .filter_map(|g| valid.group(&g.value))
-            .collect();
-    }
-    for (index, field) in input.fields.iter().enumerate() {
-        let field_name = field.ident.to_string();
-        let embeds = event
-            .filter(|e| e.embeds(&field_name))
-            .and_then(|_| valid.group(&field_name));
-        let declared = match (event, group) {
-            (Some(event), _) if embeds.is_none() => event.field(&field_name),
-            (_, Some(group)) => group.field(&field_name),
-            _ => None,
-        };
-        plan.fields.push(FieldPlan {
-            ident: field.ident.clone(),
-            ty: field.ty.clone(),
-            faulty: faulty[index],
-            opaque: matches!(classify_type(field.ty), TypeClass::Opaque { .. }),
-            declared,
-            group: embeds,
-        });
     }
 }

@@ -1,4 +1,5 @@
-//! Privacy analysis beyond the field types: how a data reviewer reads a manifest.
+//! The privacy checks beyond the field types: how a data reviewer reads a
+//! manifest.
 //!
 //! The field-type vocabulary keeps each value coarse; this module judges the
 //! manifest as a whole, as a reviewer would:
@@ -9,13 +10,11 @@
 //!   [`IDENTIFIER_FIRST_WORDS`]), or after content or facts of a higher data
 //!   category than declared (TL024, [`CATEGORY_HINTS`]);
 //! - time and scale: expiry too far ahead or `never` (TL025, TL026), too many events
-//!   (TL027);
-//! - waivers: reviewed exceptions written in the manifest ([`Waiver`]), checked
-//!   ([`check_waivers`], TL028) and matched against the findings in one place
-//!   ([`apply_waivers`], TL029 for the waivers that match nothing).
+//!   (TL027).
 //!
 //! Everything here is a pure function of the checked manifest (and today's date),
-//! returning [`Finding`]s with spans into the manifest; the linter places them.
+//! returning [`Finding`]s with spans into the manifest; the linter places them, and
+//! applies the waivers (`waivers.rs`).
 //!
 //! ```
 //! use telemetry_manifest::{Cardinality, Date, check_privacy, parse_str, validate};
@@ -31,10 +30,10 @@
 
 use std::fmt;
 
-use crate::finding::Finding;
-use crate::model::{ByteSpan, Located, Manifest, WaiverEntry};
-use crate::rules::{self, Enforced, Rule};
-use crate::valid::{EventDef, FieldDef, Owner, Text, ValidManifest, is_placeholder};
+use crate::finding::{Finding, Owner};
+use crate::rules;
+use crate::text::{plural, thousands};
+use crate::valid::{EventDef, FieldDef, ValidManifest};
 use crate::vocab::{Category, Date, Expiry, FieldType};
 
 /// The number of values a `version` field is assumed to take: 50, about the
@@ -110,19 +109,6 @@ impl fmt::Display for Cardinality {
             Cardinality::Unbounded => f.write_str("unbounded"),
         }
     }
-}
-
-/// A number with `,` between groups of three digits: `16,777,216`.
-pub fn thousands(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Words that, as the last word of a field name (the thing the name names), make
@@ -439,10 +425,7 @@ fn check_combinations(manifest: &ValidManifest, event: &EventDef, findings: &mut
         .collect();
     if ranked.len() > SHOWN {
         let more = ranked.len() - SHOWN;
-        parts.push(format!(
-            "and {more} more field{}",
-            if more == 1 { "" } else { "s" }
-        ));
+        parts.push(format!("and {} more", plural(more, "field")));
     }
     let amount = match total {
         Cardinality::Unbounded => "an unbounded number of".to_owned(),
@@ -580,351 +563,9 @@ fn check_field_name(owner: Owner<'_>, field: &FieldDef, findings: &mut Vec<Findi
     }
 }
 
-/// Whether a waiver belongs to an event or to a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WaiverScope {
-    /// Under `events.<name>.waivers`: for findings about the event as a whole.
-    Event,
-    /// Under a field's `waivers`: for findings about that field.
-    Field,
-}
-
-impl WaiverScope {
-    fn as_str(self) -> &'static str {
-        match self {
-            WaiverScope::Event => "events",
-            WaiverScope::Field => "fields",
-        }
-    }
-}
-
-/// The rules a waiver may name, each with the scope it is waived in. The rules the
-/// compiler enforces are never here: a forbidden type cannot be waived.
-pub const WAIVABLE: &[(&Rule, WaiverScope)] = &[
-    (rules::RETENTION_OVER_LIMIT, WaiverScope::Event),
-    (rules::CATEGORY_NOT_ALLOWED, WaiverScope::Field),
-    (rules::FINGERPRINTING_RISK, WaiverScope::Event),
-    (rules::IDENTIFIER_LIKE_FIELD, WaiverScope::Field),
-    (rules::CATEGORY_UNDERSTATED, WaiverScope::Field),
-    (rules::EXPIRY_TOO_FAR, WaiverScope::Event),
-    (rules::NEVER_EXPIRES, WaiverScope::Event),
-];
-
-/// A granted waiver: a reviewed exception to one rule for one event or field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Waiver {
-    /// The rule waived.
-    pub rule: &'static Rule,
-    /// Where the rule is named in the manifest.
-    pub rule_span: ByteSpan,
-    /// Why the finding does not apply.
-    pub reason: Text,
-    /// Where the exception was reviewed.
-    pub review: Text,
-    /// Where the whole waiver stands in the manifest.
-    pub span: ByteSpan,
-}
-
-/// Why a waiver cannot be granted: message, help and where.
-type Refusal = (String, String, ByteSpan);
-
-fn waivable_list(scope: WaiverScope) -> String {
-    WAIVABLE
-        .iter()
-        .filter(|(_, s)| *s == scope)
-        .map(|(r, _)| r.code())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Judges one waiver written under an event (`Event`) or a field (`Field`) that
-/// `place` names (``field `x` of event `y` ``).
-fn judge(entry: &Located<WaiverEntry>, scope: WaiverScope, place: &str) -> Result<Waiver, Refusal> {
-    let body = &entry.value;
-    let written = &body.rule.value;
-    let Some(rule) = rules::find(written.trim()) else {
-        return Err((
-            format!("the waiver on {place} names `{written}`, which is not a rule"),
-            format!(
-                "name a rule by id or name, as `cargo telemetry-lint explain` knows them; waivable on {}: {}",
-                scope.as_str(),
-                waivable_list(scope)
-            ),
-            body.rule.span,
-        ));
-    };
-    let code = rule.code();
-    let Some((_, rule_scope)) = WAIVABLE.iter().find(|(r, _)| *r == rule) else {
-        let (why, help) = if rule.enforced == Enforced::CompilerAndLinter {
-            (
-                "the compiler enforces it, so no exception can be granted",
-                format!(
-                    "remove the waiver and fix the field: {}",
-                    lowercase_first(rule.fix.trim_end_matches('.'))
-                ),
-            )
-        } else {
-            (
-                "it is not a judgement a review can overrule",
-                format!(
-                    "remove the waiver and fix the finding; waivable on {}: {}",
-                    scope.as_str(),
-                    waivable_list(scope)
-                ),
-            )
-        };
-        return Err((
-            format!("the waiver on {place} names {code}, which cannot be waived: {why}"),
-            help,
-            body.rule.span,
-        ));
-    };
-    if *rule_scope != scope {
-        let help = match rule_scope {
-            WaiverScope::Event => "move the waiver to the event's `waivers`".to_owned(),
-            WaiverScope::Field => {
-                "move the waiver to the `waivers` of the field the finding names".to_owned()
-            }
-        };
-        return Err((
-            format!(
-                "the waiver on {place} names {code}, which is waived on {} only",
-                rule_scope.as_str()
-            ),
-            help,
-            body.rule.span,
-        ));
-    }
-    let real = |key: &str, text: &Option<Text>, advice: &str| match text {
-        None => Err((
-            format!("the waiver of {code} on {place} has no `{key}`"),
-            format!("add `{key}:` and {advice}"),
-            body.rule.span,
-        )),
-        Some(text) if is_placeholder(&text.value) => Err((
-            format!(
-                "the `{key}` of the waiver of {code} on {place} is a placeholder: `{}`",
-                text.value.trim()
-            ),
-            advice.to_owned(),
-            text.span,
-        )),
-        Some(text) => Ok(text.clone()),
-    };
-    let reason = real(
-        "reason",
-        &body.reason,
-        "say why the finding does not apply, in plain language",
-    )?;
-    let review = real(
-        "review",
-        &body.review,
-        "link the pull request, issue or review document that granted the exception",
-    )?;
-    Ok(Waiver {
-        rule,
-        rule_span: body.rule.span,
-        reason,
-        review,
-        span: entry.span,
-    })
-}
-
-/// The waivers of a `waivers:` list that can be granted, in manifest order, each
-/// rule once (the first). What cannot be granted is left out here and reported by
-/// [`check_waivers`].
-pub fn resolve_waivers(
-    list: Option<&Located<Vec<Located<WaiverEntry>>>>,
-    scope: WaiverScope,
-) -> Vec<Waiver> {
-    let mut granted: Vec<Waiver> = Vec::new();
-    for entry in list.map(|l| l.value.as_slice()).unwrap_or_default() {
-        if let Ok(waiver) = judge(entry, scope, "")
-            && !granted.iter().any(|w| w.rule == waiver.rule)
-        {
-            granted.push(waiver);
-        }
-    }
-    granted
-}
-
-/// Checks every waiver written in the manifest (TL028): the rule exists, may be
-/// waived (never a compiler-enforced rule) and in this scope, is waived once, and
-/// the reason and review are real text.
-pub fn check_waivers(manifest: &Manifest) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut check = |list: Option<&Located<Vec<Located<WaiverEntry>>>>,
-                     scope: WaiverScope,
-                     place: String,
-                     tag: &dyn Fn(Finding) -> Finding| {
-        let mut seen: Vec<&'static Rule> = Vec::new();
-        for entry in list.map(|l| l.value.as_slice()).unwrap_or_default() {
-            match judge(entry, scope, &place) {
-                Ok(waiver) if seen.contains(&waiver.rule) => findings.push(tag(Finding::new(
-                    rules::INVALID_WAIVER,
-                    format!("{} is waived twice on {place}", waiver.rule.code()),
-                    "keep one waiver per rule, with the reason and the review of both",
-                )
-                .at_manifest(waiver.rule_span))),
-                Ok(waiver) => seen.push(waiver.rule),
-                Err((message, help, span)) => {
-                    findings.push(tag(
-                        Finding::new(rules::INVALID_WAIVER, message, help).at_manifest(span)
-                    ))
-                }
-            }
-        }
-    };
-    for (name, event) in manifest.events.iter() {
-        let event_name = name.value.as_str();
-        check(
-            event.value.waivers.as_ref(),
-            WaiverScope::Event,
-            format!("event `{event_name}`"),
-            &|f| f.event(event_name),
-        );
-        for (field_name, field) in event.value.fields.iter() {
-            let field_name = field_name.value.as_str();
-            check(
-                field.value.waivers.as_ref(),
-                WaiverScope::Field,
-                format!("field `{field_name}` of event `{event_name}`"),
-                &|f| f.event(event_name).field(field_name),
-            );
-        }
-    }
-    for (name, group) in manifest.groups.iter() {
-        let group_name = name.value.as_str();
-        for (field_name, field) in group.value.fields.iter() {
-            let field_name = field_name.value.as_str();
-            check(
-                field.value.waivers.as_ref(),
-                WaiverScope::Field,
-                format!("field `{field_name}` of group `{group_name}`"),
-                &|f| f.group(group_name).field(field_name),
-            );
-        }
-    }
-    findings
-}
-
-/// The findings once the waivers are applied.
-#[derive(Clone, Debug, Default)]
-pub struct Waived {
-    /// The findings no waiver matched, in their order.
-    pub kept: Vec<Finding>,
-    /// The findings a waiver matched, each with its waiver.
-    pub waived: Vec<(Finding, Waiver)>,
-    /// A TL029 finding for each granted waiver that matched no finding.
-    pub unused: Vec<Finding>,
-}
-
-/// Applies the manifest's granted waivers to `findings` (every finding of the run
-/// that a waiver could match), in one place: a finding is waived when a waiver of
-/// its rule stands on its event (event-level rules) or on its field (field-level
-/// rules, the field of an event or of a group). Every waiver that matched nothing
-/// comes back as a TL029 finding.
-pub fn apply_waivers(manifest: &ValidManifest, findings: Vec<Finding>) -> Waived {
-    let mut used: Vec<ByteSpan> = Vec::new();
-    let mut out = Waived::default();
-    for finding in findings {
-        match matching_waiver(manifest, &finding) {
-            Some(waiver) => {
-                used.push(waiver.span);
-                out.waived.push((finding, waiver.clone()));
-            }
-            None => out.kept.push(finding),
-        }
-    }
-    let mut unused = |waiver: &Waiver, place: String, tag: &dyn Fn(Finding) -> Finding| {
-        if !used.contains(&waiver.span) {
-            out.unused.push(tag(Finding::new(
-                rules::UNUSED_WAIVER,
-                format!(
-                    "the waiver of {} on {place} matches no finding",
-                    waiver.rule.code()
-                ),
-                "remove the waiver: what it excused is gone, and TELEMETRY.md would go on listing it as an exception",
-            )
-            .at_manifest(waiver.rule_span)));
-        }
-    };
-    for event in &manifest.events {
-        let event_name = event.name.value.as_str();
-        for waiver in &event.waivers {
-            unused(waiver, format!("event `{event_name}`"), &|f| {
-                f.event(event_name)
-            });
-        }
-        for field in &event.fields {
-            let field_name = field.name.value.as_str();
-            for waiver in &field.waivers {
-                unused(
-                    waiver,
-                    format!("field `{field_name}` of event `{event_name}`"),
-                    &|f| f.event(event_name).field(field_name),
-                );
-            }
-        }
-    }
-    for group in &manifest.groups {
-        let group_name = group.name.value.as_str();
-        for field in &group.fields {
-            let field_name = field.name.value.as_str();
-            for waiver in &field.waivers {
-                unused(
-                    waiver,
-                    format!("field `{field_name}` of group `{group_name}`"),
-                    &|f| f.group(group_name).field(field_name),
-                );
-            }
-        }
-    }
-    out
-}
-
-fn matching_waiver<'a>(manifest: &'a ValidManifest, finding: &Finding) -> Option<&'a Waiver> {
-    let (_, scope) = WAIVABLE.iter().find(|(r, _)| *r == finding.rule)?;
-    let of_rule = |waivers: &'a [Waiver]| waivers.iter().find(|w| w.rule == finding.rule);
-    match scope {
-        WaiverScope::Event => {
-            let event = manifest
-                .events
-                .iter()
-                .find(|e| Some(&e.name.value) == finding.event.as_ref())?;
-            of_rule(&event.waivers)
-        }
-        WaiverScope::Field => {
-            let field_name = finding.field.as_deref()?;
-            let field = if let Some(group) = &finding.group {
-                manifest.group(group)?.field(field_name)?
-            } else {
-                let event = manifest
-                    .events
-                    .iter()
-                    .find(|e| Some(&e.name.value) == finding.event.as_ref())?;
-                *event
-                    .all_fields(manifest)
-                    .iter()
-                    .find(|f| f.name.value == field_name)?
-            };
-            of_rule(&field.waivers)
-        }
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Located;
     use crate::valid::validate;
 
     fn field(ty: FieldType) -> FieldDef {
@@ -1110,78 +751,6 @@ mod tests {
                 );
             }
             assert!(docs.contains(&format!("`{}`", hint.category)));
-        }
-        let docs = rules::INVALID_WAIVER.details;
-        for (rule, _) in WAIVABLE {
-            assert!(docs.contains(rule.id), "TL028 docs lack {}", rule.id);
-            assert_eq!(
-                rule.enforced,
-                Enforced::Linter,
-                "{} is compiler-enforced",
-                rule.id
-            );
-        }
-    }
-
-    #[test]
-    fn waivers_are_judged() {
-        let entry = |rule: &str, reason: Option<&str>, review: Option<&str>| {
-            let text = |t: &str| Located::new(t.to_owned(), ByteSpan::new(1, 1));
-            Located::new(
-                WaiverEntry {
-                    rule: text(rule),
-                    reason: reason.map(text),
-                    review: review.map(text),
-                },
-                ByteSpan::new(0, 10),
-            )
-        };
-        let ok = judge(
-            &entry(
-                "identifier-like-field",
-                Some("counts accounts"),
-                Some("PR 42"),
-            ),
-            WaiverScope::Field,
-            "x",
-        );
-        assert_eq!(ok.map(|w| w.rule.id), Ok("TL023"));
-        for (bad, scope, words) in [
-            (
-                entry("TL006", Some("r"), Some("PR 1")),
-                WaiverScope::Field,
-                "compiler enforces",
-            ),
-            (
-                entry("TL999", Some("r"), Some("PR 1")),
-                WaiverScope::Field,
-                "not a rule",
-            ),
-            (
-                entry("TL016", Some("r"), Some("PR 1")),
-                WaiverScope::Event,
-                "cannot be waived",
-            ),
-            (
-                entry("TL022", Some("r"), Some("PR 1")),
-                WaiverScope::Field,
-                "on events only",
-            ),
-            (
-                entry("TL023", None, Some("PR 1")),
-                WaiverScope::Field,
-                "no `reason`",
-            ),
-            (
-                entry("TL023", Some("r"), Some("TODO")),
-                WaiverScope::Field,
-                "placeholder",
-            ),
-        ] {
-            match judge(&bad, scope, "x") {
-                Ok(w) => panic!("{} was granted", w.rule.id),
-                Err((message, _, _)) => assert!(message.contains(words), "{message}"),
-            }
         }
     }
 }

@@ -1,0 +1,38 @@
+//! The checks: each takes the checked manifest (and, for a struct, what the macro
+//! or the linter parsed of it) and returns [`Finding`](crate::Finding)s; none
+//! stops at the first problem.
+//!
+//! One file per family of rules:
+//!
+//! | file | checks | rules |
+//! |---|---|---|
+//! | `shape.rs` | the item an attribute stands on | TL012 |
+//! | `fields.rs` | one struct field against its declaration | TL002 to TL011, TL013 |
+//! | `structs.rs` | an event struct against its event | TL001, and the field checks |
+//! | `groups.rs` | a group struct against its group; an event's embeddings | TL030, TL032 |
+//! | `policy.rs` | the manifest against its policy | TL016 to TL020 |
+//! | `privacy.rs` | the manifest as a reviewer reads it | TL022 to TL027 |
+//! | `waivers.rs` | waivers, and waivers against findings | TL028, TL029 |
+//!
+//! The struct checks are shared by `#[telemetry_event]`, `#[telemetry_group]` and
+//! `cargo telemetry-lint`, so the words are built here, once, and the two never
+//! disagree; the manifest checks run in the linter only.
+
+mod fields;
+mod groups;
+mod policy;
+mod privacy;
+mod shape;
+mod structs;
+mod waivers;
+
+pub use fields::{
+    StructField, check_enum_variants, check_field_type, enum_values_message, type_mismatch_help,
+    type_mismatch_message,
+};
+pub use groups::{GroupStruct, check_group_struct};
+pub use policy::check_policy;
+pub use privacy::{ASSUMED_VERSION_VALUES, Cardinality, check_privacy};
+pub use shape::{ItemShape, ShapeProblem, check_shape};
+pub use structs::{EventStruct, check_event_struct, default_event_name};
+pub use waivers::{Waived, apply_waivers, check_waivers};
