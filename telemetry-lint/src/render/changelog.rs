@@ -25,7 +25,10 @@ use telemetry_manifest::{
     format_size_bytes,
 };
 
+use telemetry_manifest::text::{markdown_code, markdown_inline};
+
 use crate::render::json as doc_json;
+use crate::render::markdown::days as plural_u32_days;
 
 /// One side of the diff, loaded and validated.
 pub struct Side {
@@ -459,10 +462,7 @@ fn compare_event<'a>(
         }
     }
 
-    let (old_days, new_days) = (
-        doc_json::effective_retention(om, before),
-        doc_json::effective_retention(nm, after),
-    );
+    let (old_days, new_days) = (om.retention_days(before), nm.retention_days(after));
     if old_days != new_days {
         log.retention.push(RetentionChange {
             event: Some(name.to_owned()),
@@ -647,38 +647,11 @@ pub fn render_json(log: &Changelog<'_>) -> String {
 // ---------------------------------------------------------------------------
 // Markdown
 
-/// Text made safe for one Markdown line: whitespace runs become one space, `<` is
-/// escaped.
-fn inline(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('<', "&lt;")
-}
-
-/// A value as inline code, with a fence long enough for backticks inside.
-fn code(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
-    }
-}
-
-fn days(n: u32) -> String {
-    if n == 1 {
-        "1 day".to_owned()
-    } else {
-        format!("{n} days")
-    }
-}
-
 /// A scalar value for a Markdown line: text quoted, `not stated` for null.
 fn quoted(value: &Value) -> String {
     match value {
         Value::Null => "not stated".to_owned(),
-        Value::String(s) => format!("“{}”", inline(s)),
+        Value::String(s) => format!("“{}”", markdown_inline(s)),
         other => other.to_string(),
     }
 }
@@ -700,12 +673,12 @@ fn list_delta(old: &Value, new: &Value) -> String {
     let added: Vec<String> = new
         .iter()
         .filter(|v| !old.contains(v))
-        .map(|v| code(v))
+        .map(|v| markdown_code(v))
         .collect();
     let removed: Vec<String> = old
         .iter()
         .filter(|v| !new.contains(v))
-        .map(|v| code(v))
+        .map(|v| markdown_code(v))
         .collect();
     let mut parts = Vec::new();
     if !added.is_empty() {
@@ -725,7 +698,7 @@ fn code_list(value: &Value) -> String {
     if items.is_empty() {
         "none".to_owned()
     } else {
-        code(&items.join(", "))
+        markdown_code(&items.join(", "))
     }
 }
 
@@ -734,9 +707,15 @@ fn waiver_lines(old: &Value, new: &Value) -> Vec<String> {
     let (old, new) = (list(old), list(new));
     let describe = |w: &Value| {
         let rule = w["rule"].as_str().unwrap_or("?");
-        let reason = w["reason"].as_str().map(inline).unwrap_or_default();
+        let reason = w["reason"]
+            .as_str()
+            .map(markdown_inline)
+            .unwrap_or_default();
         match w["review"].as_str() {
-            Some(review) => format!("{rule} (“{reason}”, reviewed in {})", inline(review)),
+            Some(review) => format!(
+                "{rule} (“{reason}”, reviewed in {})",
+                markdown_inline(review)
+            ),
             None => format!("{rule} (“{reason}”)"),
         }
     };
@@ -756,8 +735,8 @@ fn change_text(change: &Change) -> Vec<String> {
     let arrow = |a: String, b: String| vec![format!("{}: {a} → {b}", change.key)];
     match change.key {
         "type" | "category" | "consent" => arrow(
-            code(old.as_str().unwrap_or("none")),
-            code(new.as_str().unwrap_or("none")),
+            markdown_code(old.as_str().unwrap_or("none")),
+            markdown_code(new.as_str().unwrap_or("none")),
         ),
         "values" => vec![format!("values: {}", list_delta(old, new))],
         "context" => vec![format!("context: {}", list_delta(old, new))],
@@ -772,8 +751,10 @@ fn change_text(change: &Change) -> Vec<String> {
                 .map_or_else(|| "none".to_owned(), |n| n.to_string()),
         ),
         "group" => arrow(
-            old.as_str().map_or_else(|| "none".to_owned(), code),
-            new.as_str().map_or_else(|| "none".to_owned(), code),
+            old.as_str()
+                .map_or_else(|| "none".to_owned(), markdown_code),
+            new.as_str()
+                .map_or_else(|| "none".to_owned(), markdown_code),
         ),
         "waivers" => waiver_lines(old, new),
         "opt_out" => {
@@ -782,7 +763,7 @@ fn change_text(change: &Change) -> Vec<String> {
             let mut kinds: Vec<&String> = old.keys().chain(new.keys()).collect();
             kinds.sort_unstable();
             kinds.dedup();
-            let how = |v: &Value| code(v.as_str().unwrap_or_default());
+            let how = |v: &Value| markdown_code(v.as_str().unwrap_or_default());
             let way = |kind: &str| match kind {
                 "env" => "environment variable ",
                 "flag" => "flag ",
@@ -821,7 +802,7 @@ fn field_summary(group: Option<&GroupDef>, field: &FieldDef) -> String {
             field
                 .values
                 .iter()
-                .map(|v| code(&v.value))
+                .map(|v| markdown_code(&v.value))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -834,7 +815,7 @@ fn field_summary(group: Option<&GroupDef>, field: &FieldDef) -> String {
     }
     out.push(')');
     if let Some(description) = &field.description {
-        let _ = write!(out, ": {}", inline(&description.value));
+        let _ = write!(out, ": {}", markdown_inline(&description.value));
     }
     out
 }
@@ -854,13 +835,13 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
     let _ = writeln!(
         out,
         "# Telemetry changes in {}\n",
-        inline(&nm.project.name.value)
+        markdown_inline(&nm.project.name.value)
     );
     let _ = writeln!(
         out,
         "From {} to {}.\n",
-        code(&log.old.label),
-        code(&log.new.label)
+        markdown_code(&log.old.label),
+        markdown_code(&log.new.label)
     );
     if log.is_empty() {
         out.push_str("No changes: both manifests declare the same telemetry.\n");
@@ -912,18 +893,18 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
         for event in &log.added {
             let _ = writeln!(out, "### `{}`\n", event.name.value);
             if let Some(description) = &event.description {
-                let _ = writeln!(out, "{}\n", inline(&description.value));
+                let _ = writeln!(out, "{}\n", markdown_inline(&description.value));
             }
             let meta = |t: &Option<telemetry_manifest::Text>| {
                 t.as_ref()
-                    .map_or_else(|| "not stated".to_owned(), |t| inline(&t.value))
+                    .map_or_else(|| "not stated".to_owned(), |t| markdown_inline(&t.value))
             };
             let _ = writeln!(out, "- Purpose: {}", meta(&event.purpose));
             let _ = writeln!(out, "- Owner: {}", meta(&event.owner));
             let _ = writeln!(
                 out,
                 "- Kept for: {}{}",
-                days(doc_json::effective_retention(nm, event)),
+                plural_u32_days(nm.retention_days(event)),
                 if event.retention_days.is_none() {
                     " (the project's default)"
                 } else {
@@ -957,7 +938,12 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
         for event in &log.removed {
             match &event.description {
                 Some(d) => {
-                    let _ = writeln!(out, "- `{}`: {}", event.name.value, inline(&d.value));
+                    let _ = writeln!(
+                        out,
+                        "- `{}`: {}",
+                        event.name.value,
+                        markdown_inline(&d.value)
+                    );
                 }
                 None => {
                     let _ = writeln!(out, "- `{}`", event.name.value);
@@ -1012,17 +998,17 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
                     let _ = writeln!(
                         out,
                         "- the project's default retention: {} → {}",
-                        days(r.old_days),
-                        days(r.new_days)
+                        plural_u32_days(r.old_days),
+                        plural_u32_days(r.new_days)
                     );
                 }
                 Some(event) => {
                     let _ = writeln!(
                         out,
                         "- `{event}`: kept for {}{} → {}{}",
-                        days(r.old_days),
+                        plural_u32_days(r.old_days),
                         tag(r.old_is_default),
-                        days(r.new_days),
+                        plural_u32_days(r.new_days),
                         tag(r.new_is_default)
                     );
                 }

@@ -229,7 +229,7 @@ pub(crate) fn event_entry<'a>(manifest: &'a ValidManifest, event: &'a EventDef) 
         owner: text(&event.owner),
         since: text(&event.since),
         expires: event.expires.as_ref().map(|e| expiry_text(e.value)),
-        retention_days: effective_retention(manifest, event),
+        retention_days: manifest.retention_days(event),
         retention_is_default: event.retention_days.is_none(),
         categories: categories.iter().map(|c| c.as_str()).collect(),
         groups: event.groups.iter().map(|g| g.value.as_str()).collect(),
@@ -292,14 +292,6 @@ pub(crate) fn possible_values(field: &FieldDef) -> Option<Vec<serde_json::Value>
                 .collect(),
         ),
     }
-}
-
-/// How long an event is kept, in days: its own retention, else the project's.
-pub(crate) fn effective_retention(manifest: &ValidManifest, event: &EventDef) -> u32 {
-    event
-        .retention_days
-        .as_ref()
-        .map_or(manifest.project.retention_days.value, |d| d.value)
 }
 
 /// `2027-12-31` or `never`.

@@ -20,6 +20,7 @@ mod sarif;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub(crate) use telemetry_manifest::text::plural;
 use telemetry_manifest::{Finding, Level, Rule};
 
 pub(crate) use github::render_github;
@@ -291,15 +292,6 @@ impl Report {
             out.push('\n');
         }
         out
-    }
-}
-
-/// `1 event`, `2 events`.
-pub(crate) fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

@@ -183,14 +183,17 @@ fn expand(meta: &syn::Meta, out: &mut Vec<syn::Meta>, depth: usize) {
 }
 
 /// `#[telemetry_event]` (or `#[telemetry_group]`) on an item.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Mark {
     /// `name = "..."` and where the literal stands, when given and well formed.
     pub name: Option<(String, SourceSpan)>,
+    /// Why the item cannot carry the attribute (TL012, from the shared
+    /// `check_shape`), each with the tokens at fault; empty when it can.
+    pub shape: Vec<(telemetry_manifest::Finding, SourceSpan)>,
 }
 
 /// Our attributes on an item.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Marks {
     /// `#[telemetry_event]`.
     pub event: Option<Mark>,
@@ -210,6 +213,7 @@ impl Marks {
             if slot.is_none() {
                 *slot = Some(Mark {
                     name: name_argument(&meta, "name", lines),
+                    shape: Vec::new(),
                 });
             }
         }

@@ -29,6 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
+use telemetry_manifest::Owner;
 
 use self::attrs::{Imports, Marks, SerdeContainer, SerdeField};
 
@@ -649,6 +650,18 @@ impl Indexer<'_> {
         self.lines.span(span)
     }
 
+    /// The shared TL012 check of a struct carrying our attribute for `owner`.
+    fn shape(
+        &self,
+        item: &syn::ItemStruct,
+        owner: Owner<'_>,
+    ) -> Vec<(telemetry_manifest::Finding, SourceSpan)> {
+        telemetry_manifest::check_shape(item, owner)
+            .into_iter()
+            .map(|p| (p.finding, self.span(p.span)))
+            .collect()
+    }
+
     fn generics(&self, generics: &syn::Generics) -> Option<SourceSpan> {
         (!generics.params.is_empty() || generics.where_clause.is_some())
             .then(|| self.span(generics.span()))
@@ -683,15 +696,32 @@ impl Indexer<'_> {
     }
 
     fn item_struct(&mut self, item: &syn::ItemStruct) {
+        let ident = item.ident.unraw().to_string();
+        let mut marks = Marks::of(&item.attrs, self.renames, self.lines);
+        // The shape check is the shared one, run on the syntax while it is at hand.
+        if let Some(mark) = &mut marks.event {
+            let name = mark.name.as_ref().map_or_else(
+                || telemetry_manifest::default_event_name(&ident),
+                |(n, _)| n.clone(),
+            );
+            mark.shape = self.shape(item, Owner::Event(&name));
+        }
+        if let Some(mark) = &mut marks.group {
+            let name = mark.name.as_ref().map_or_else(
+                || telemetry_manifest::default_event_name(&ident),
+                |(n, _)| n.clone(),
+            );
+            mark.shape = self.shape(item, Owner::Group(&name));
+        }
         let found = StructItem {
             file: self.file,
-            ident: item.ident.unraw().to_string(),
+            ident,
             doc: attrs::doc_of(&item.attrs),
             derives: attrs::derives_of(&item.attrs, self.renames),
             span: self.span(item.ident.span()),
             generics: self.generics(&item.generics),
             body: self.body(&item.fields),
-            marks: Marks::of(&item.attrs, self.renames, self.lines),
+            marks,
             serde: SerdeContainer::of(&item.attrs),
         };
         self.scan.structs.push(found);

@@ -34,8 +34,9 @@ pub(super) struct FoundItem<'s> {
     name_span: Option<SourceSpan>,
     /// Its named fields, in declaration order.
     fields: &'s [Field],
-    /// Why it cannot be checked field by field, as `(message, help, where)`.
-    shape_problem: Option<(String, String, SourceSpan)>,
+    /// Why it cannot be checked field by field (TL012), each with the tokens at
+    /// fault; empty when it can.
+    shape: Vec<(Finding, SourceSpan)>,
 }
 
 /// What `check` judges, picked from the scan once.
@@ -65,14 +66,10 @@ impl<'s> Found<'s> {
         };
         for item in &scan.structs {
             if let Some(mark) = &item.marks.event {
-                found
-                    .events
-                    .push(found_struct(item, mark, "telemetry_event", "event"));
+                found.events.push(found_struct(item, mark));
             }
             if let Some(mark) = &item.marks.group {
-                found
-                    .groups
-                    .push(found_struct(item, mark, "telemetry_group", "group"));
+                found.groups.push(found_struct(item, mark));
             }
         }
         for item in &scan.enums {
@@ -106,14 +103,17 @@ impl<'s> Found<'s> {
     /// `#[telemetry_event]` struct delegates to it, and that struct is checked as
     /// an event of its own.
     fn enum_events(&mut self, item: &'s EnumItem, mark: &crate::scan::attrs::Mark) {
-        let shape = |message: String, help: &str, span: SourceSpan| FoundItem {
-            file: item.file,
-            ident: item.ident.clone(),
-            name: telemetry_manifest::default_event_name(&item.ident),
-            span: item.span,
-            name_span: None,
-            fields: &[],
-            shape_problem: Some((message, help.to_owned(), span)),
+        let shape = |message: String, help: &str, span: SourceSpan| {
+            let name = telemetry_manifest::default_event_name(&item.ident);
+            FoundItem {
+                file: item.file,
+                ident: item.ident.clone(),
+                shape: vec![shape_finding(&name, message, help.to_owned(), span)],
+                name,
+                span: item.span,
+                name_span: None,
+                fields: &[],
+            }
         };
         if let Some(span) = item.generics {
             self.events.push(shape(
@@ -160,14 +160,15 @@ impl<'s> Found<'s> {
                             *span,
                         ),
                     };
+                    let (message, help, span) = problem;
                     self.events.push(FoundItem {
                         file: item.file,
                         ident,
+                        shape: vec![shape_finding(&name, message, help, span)],
                         name,
                         span: variant.span,
                         name_span: None,
                         fields: &[],
-                        shape_problem: Some(problem),
                     });
                     continue;
                 }
@@ -179,7 +180,7 @@ impl<'s> Found<'s> {
                 span: variant.span,
                 name_span: variant.event_name.as_ref().map(|(_, span)| *span),
                 fields,
-                shape_problem: None,
+                shape: Vec::new(),
             });
         }
     }
@@ -198,14 +199,15 @@ impl<'s> Found<'s> {
             if events.contains(&wrapped) {
                 continue;
             }
+            let name = telemetry_manifest::default_event_name(&variant.ident);
             self.events.push(FoundItem {
                 file,
-                name: telemetry_manifest::default_event_name(&variant.ident),
                 ident: ident.clone(),
                 span: variant.span,
                 name_span: None,
                 fields: &[],
-                shape_problem: Some((
+                shape: vec![shape_finding(
+                    &name,
                     format!(
                         "variant `{ident}` of a `#[telemetry_event]` enum wraps `{wrapped}`, which is not a `#[telemetry_event]` struct of the workspace, so what it sends is not checked"
                     ),
@@ -213,48 +215,19 @@ impl<'s> Found<'s> {
                         "put `#[telemetry_event]` on struct `{wrapped}`, or give the variant the named fields it sends"
                     ),
                     span,
-                )),
+                )],
+                name,
             });
         }
     }
 }
 
-/// A struct marked `#[telemetry_event]` or `#[telemetry_group]` (`attribute`),
-/// which names an event or a group (`noun`).
-fn found_struct<'s>(
-    item: &'s StructItem,
-    mark: &crate::scan::attrs::Mark,
-    attribute: &str,
-    noun: &str,
-) -> FoundItem<'s> {
-    let mut shape_problem = item.generics.map(|span| {
-        (
-            format!("`#[{attribute}]` cannot be placed on a generic struct"),
-            "remove the generic parameters; each field needs one concrete type that the manifest declares".to_owned(),
-            span,
-        )
-    });
+/// A struct marked `#[telemetry_event]` or `#[telemetry_group]` (`mark`), with
+/// the shape problems the shared check found on it.
+fn found_struct<'s>(item: &'s StructItem, mark: &'s crate::scan::attrs::Mark) -> FoundItem<'s> {
     let fields: &[Field] = match &item.body {
         Body::Named(fields) => fields,
-        Body::Tuple(_, span) => {
-            shape_problem = Some((
-                format!("`#[{attribute}]` cannot be placed on a tuple struct"),
-                "name the fields, as the manifest names them: `struct Event { field: Type }`"
-                    .to_owned(),
-                *span,
-            ));
-            &[]
-        }
-        Body::Unit => {
-            shape_problem = Some((
-                format!("`#[{attribute}]` cannot be placed on a unit struct"),
-                format!(
-                    "give the struct named fields, as the manifest declares the {noun}'s fields"
-                ),
-                item.span,
-            ));
-            &[]
-        }
+        Body::Tuple(..) | Body::Unit => &[],
     };
     FoundItem {
         file: item.file,
@@ -266,55 +239,23 @@ fn found_struct<'s>(
         span: item.span,
         name_span: mark.name.as_ref().map(|(_, span)| *span),
         fields,
-        shape_problem,
+        shape: mark.shape.clone(),
     }
 }
 
-/// The label of a finding's manifest snippet.
-pub(super) fn manifest_label(rule: &telemetry_manifest::Rule) -> &'static str {
-    match rule.id {
-        "TL002" => "the event's declaration",
-        "TL003" => "declared here",
-        "TL004" => "declared type",
-        "TL005" => "declared values",
-        "TL015" => "no struct sends this event",
-        "TL016" => "missing here",
-        "TL017" => "placeholder",
-        "TL018" => "expired",
-        "TL019" => "over the limit",
-        "TL020" => "category not allowed",
-        "TL022" => "too many combinations",
-        "TL023" => "named like an identifier",
-        "TL024" => "declared category",
-        "TL025" => "too far ahead",
-        "TL026" => "no end date",
-        "TL027" => "past the limit",
-        "TL028" => "cannot be granted",
-        "TL029" => "matches no finding",
-        "TL030" => "not declared under `groups:`",
-        "TL031" => "the name is taken twice",
-        "TL032" => "the event's declaration",
-        "TL033" => "no struct declares this group",
-        "TL034" => "no event embeds this group",
-        _ => "here",
-    }
-}
-
-/// The label of a finding's Rust snippet.
-fn code_label(rule: &telemetry_manifest::Rule) -> &'static str {
-    match rule.id {
-        "TL001" => "not declared in the manifest",
-        "TL002" => "not declared in the manifest",
-        "TL003" => "the field is missing from this struct",
-        "TL004" => "does not carry the declared type",
-        "TL005" => "these variants are sent",
-        "TL006" | "TL007" | "TL008" | "TL009" | "TL010" | "TL011" => "forbidden type",
-        "TL012" => "not a struct with named fields",
-        "TL013" => "not a vetted telemetry value type",
-        "TL030" => "not declared in the manifest",
-        "TL032" => "does not embed the group",
-        _ => "here",
-    }
+/// A TL012 finding on an event enum or one of its variants, tagged with `event`.
+fn shape_finding(
+    event: &str,
+    message: String,
+    help: String,
+    span: SourceSpan,
+) -> (Finding, SourceSpan) {
+    (
+        Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help)
+            .event(event)
+            .at_code(CodeTarget::Struct),
+        span,
+    )
 }
 
 pub(super) fn check_code(
@@ -533,17 +474,13 @@ fn check_found_struct(
     used_files.insert(item.file);
     let mut push = |finding: &Finding, span: Option<SourceSpan>| {
         let mut diagnostic = place(finding);
-        diagnostic.source = span.map(|s| source_location(path, s, code_label(finding.rule)));
+        diagnostic.source = span.map(|s| source_location(path, s, finding.rule.code_label));
         report.push(diagnostic);
     };
-    if let Some((message, help, span)) = &item.shape_problem {
-        let finding = Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help);
-        let finding = if group {
-            finding.group(&item.name)
-        } else {
-            finding.event(&item.name)
-        };
-        push(&finding.at_code(CodeTarget::Struct), Some(*span));
+    if !item.shape.is_empty() {
+        for (finding, span) in &item.shape {
+            push(finding, Some(*span));
+        }
         return;
     }
     let fields = item
@@ -592,10 +529,10 @@ fn check_found_struct(
                     source_location(
                         &found.scan.files[file].path,
                         enum_span,
-                        code_label(finding.rule),
+                        finding.rule.code_label,
                     )
                 }
-                None => source_location(path, field.ty_span, code_label(finding.rule)),
+                None => source_location(path, field.ty_span, finding.rule.code_label),
             };
             let mut diagnostic = place(&finding);
             diagnostic.source = Some(location);
@@ -635,7 +572,7 @@ fn check_group_structs(
                 diagnostic.source = Some(source_location(
                     path,
                     field.ty_span,
-                    code_label(finding.rule),
+                    finding.rule.code_label,
                 ));
                 report.push(diagnostic);
             }

@@ -113,7 +113,7 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
                 &loaded.shown_path,
                 &loaded.text,
                 span,
-                code::manifest_label(finding.rule),
+                finding.rule.manifest_label,
             )
         });
         diagnostic

@@ -40,6 +40,7 @@ use std::sync::Arc;
 
 use heck::ToSnakeCase;
 use serde::Serialize;
+use telemetry_manifest::text::lowercase_first;
 use telemetry_manifest::{
     FieldType, Level, Rule, StructField, TypeClass, check_field_type, classify_type,
     default_event_name, rules, type_to_string,
@@ -1173,14 +1174,6 @@ fn variant_types(body: &Body) -> Vec<&syn::Type> {
 enum Resolved<'a> {
     Field(FieldOutcome),
     Struct(&'a StructItem),
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 impl DraftEvent {
