@@ -54,6 +54,12 @@ pub struct Finding {
     pub code: Option<CodeTarget>,
 }
 
+impl AsRef<Finding> for Finding {
+    fn as_ref(&self) -> &Finding {
+        self
+    }
+}
+
 impl Finding {
     /// A finding of `rule` with its message and fix.
     pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {

@@ -13,10 +13,11 @@
 //! | `policy.rs` | the manifest against its policy | TL016 to TL020 |
 //! | `privacy.rs` | the manifest as a reviewer reads it | TL022 to TL027 |
 //! | `waivers.rs` | waivers, and waivers against findings | TL028, TL029 |
+//! | `workspace.rs` | what only the whole workspace shows | TL015, TL033; TL004, TL005, TL013 and TL032 resolved against it |
 //!
 //! The struct checks are shared by `#[telemetry_event]`, `#[telemetry_group]` and
 //! `cargo telemetry-lint`, so the words are built here, once, and the two never
-//! disagree; the manifest checks run in the linter only.
+//! disagree; the manifest and workspace checks run in the linter only.
 
 mod fields;
 mod groups;
@@ -25,6 +26,7 @@ mod privacy;
 mod shape;
 mod structs;
 mod waivers;
+mod workspace;
 
 pub use fields::{
     StructField, check_enum_variants, check_field_type, enum_values_message, type_mismatch_help,
@@ -36,3 +38,4 @@ pub use privacy::{ASSUMED_VERSION_VALUES, Cardinality, check_privacy};
 pub use shape::{ItemShape, ShapeProblem, check_shape};
 pub use structs::{EventStruct, check_event_struct, default_event_name};
 pub use waivers::{Waived, apply_waivers, check_waivers};
+pub use workspace::{WorkspaceItems, check_embedding, check_opaque_field, check_workspace};

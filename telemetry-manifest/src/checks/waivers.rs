@@ -81,13 +81,14 @@ pub fn check_waivers(manifest: &Manifest) -> Vec<Finding> {
     findings
 }
 
-/// The findings once the waivers are applied.
-#[derive(Clone, Debug, Default)]
-pub struct Waived {
+/// The findings once the waivers are applied. `T` is a finding, or anything that
+/// carries one (the linter's finding with its place in the files).
+#[derive(Clone, Debug)]
+pub struct Waived<T = Finding> {
     /// The findings no waiver matched, in their order.
-    pub kept: Vec<Finding>,
+    pub kept: Vec<T>,
     /// The findings a waiver matched, each with its waiver.
-    pub waived: Vec<(Finding, Waiver)>,
+    pub waived: Vec<(T, Waiver)>,
     /// A TL029 finding for each granted waiver that matched no finding.
     pub unused: Vec<Finding>,
 }
@@ -97,11 +98,15 @@ pub struct Waived {
 /// its rule stands on its event (event-level rules) or on its field (field-level
 /// rules, the field of an event or of a group). Every waiver that matched nothing
 /// comes back as a TL029 finding.
-pub fn apply_waivers(manifest: &ValidManifest, findings: Vec<Finding>) -> Waived {
+pub fn apply_waivers<T: AsRef<Finding>>(manifest: &ValidManifest, findings: Vec<T>) -> Waived<T> {
     let mut used: Vec<ByteSpan> = Vec::new();
-    let mut out = Waived::default();
+    let mut out = Waived {
+        kept: Vec::new(),
+        waived: Vec::new(),
+        unused: Vec::new(),
+    };
     for finding in findings {
-        match matching_waiver(manifest, &finding) {
+        match matching_waiver(manifest, finding.as_ref()) {
             Some(waiver) => {
                 used.push(waiver.span);
                 out.waived.push((finding, waiver.clone()));

@@ -9,8 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use heck::ToSnakeCase;
 use telemetry_manifest::{
-    CodeTarget, EventStruct, FieldType, Finding, GroupStruct, Level, Owner, StructField, TypeClass,
-    classify_type, rules, type_mismatch_help, type_mismatch_message, type_to_string,
+    CodeTarget, EventStruct, Finding, GroupStruct, Level, Owner, StructField, WorkspaceItems, rules,
 };
 
 use super::source_location;
@@ -56,6 +55,23 @@ pub(super) struct Found<'s> {
 }
 
 impl<'s> Found<'s> {
+    /// What the workspace checks of `telemetry-manifest` need of it.
+    fn workspace_items(&self) -> WorkspaceItems<'_> {
+        WorkspaceItems {
+            events: self.events.iter().map(|e| e.name.as_str()).collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|g| (g.ident.as_str(), g.name.as_str()))
+                .collect(),
+            enums: self
+                .enums
+                .iter()
+                .map(|(name, (_, values))| (*name, values.clone()))
+                .collect(),
+        }
+    }
+
     pub(super) fn of(scan: &'s Scan) -> Found<'s> {
         let mut found = Found {
             scan,
@@ -258,12 +274,30 @@ fn shape_finding(
     )
 }
 
+/// A finding with the Rust tokens it points at, if any, so that waivers can be
+/// applied to every finding of the run at once and each kept one placed.
+pub(super) struct Placed {
+    /// The finding.
+    pub(super) finding: Finding,
+    /// Where in the Rust sources, with the rule's label.
+    pub(super) source: Option<Location>,
+}
+
+impl AsRef<Finding> for Placed {
+    fn as_ref(&self) -> &Finding {
+        &self.finding
+    }
+}
+
+/// Checks the scanned structs against the manifest and the workspace: the shared
+/// struct checks (the ones the macro runs), and the checks only the whole
+/// workspace allows. Problems reading the sources go straight into `report`, with
+/// the text of every file a finding points into; the findings come back placed.
 pub(super) fn check_code(
     loaded: &LoadedManifest,
     found: &Found<'_>,
     report: &mut Report,
-    place: &dyn Fn(&Finding) -> Diagnostic,
-) {
+) -> Vec<Placed> {
     let scan = found.scan;
     let mut used_files = BTreeSet::new();
     for problem in &scan.problems {
@@ -323,35 +357,54 @@ pub(super) fn check_code(
         report.push(diagnostic);
     }
 
-    for item in &found.events {
-        check_found_struct(loaded, found, item, false, report, place, &mut used_files);
-    }
-
-    let sent: HashSet<&str> = found.events.iter().map(|s| s.name.as_str()).collect();
-    for event in &loaded.valid.events {
-        let name = &event.name.value;
-        if sent.contains(name.as_str()) {
-            continue;
-        }
-        let ident = heck::AsUpperCamelCase(name).to_string();
-        let finding = Finding::new(
-            rules::MISSING_EVENT_STRUCT,
-            format!("event `{name}` is declared in the manifest, but no `#[telemetry_event]` struct sends it"),
-            format!(
-                "add `#[telemetry_event] struct {ident} {{ .. }}` (or name a struct with `#[telemetry_event(name = \"{name}\")]`), or remove the event from the manifest"
-            ),
+    let items = found.workspace_items();
+    let mut placed = Vec::new();
+    let mut place = |finding: Finding, at: Option<(usize, SourceSpan)>| {
+        let source = at.map(|(file, span)| {
+            used_files.insert(file);
+            source_location(&scan.files[file].path, span, finding.rule.code_label)
+        });
+        placed.push(Placed { finding, source });
+    };
+    for (item, owner) in found
+        .events
+        .iter()
+        .map(|item| (item, Owner::Event(&item.name)))
+        .chain(
+            found
+                .groups
+                .iter()
+                .map(|item| (item, Owner::Group(&item.name))),
         )
-        .event(name)
-        .at_manifest(event.name.span);
-        report.push(place(&finding));
+    {
+        check_found_struct(loaded, found, &items, item, owner, &mut place);
     }
-
-    check_group_structs(loaded, found, report, place, &mut used_files);
-
+    for item in &found.events {
+        let Some(event) = loaded.valid.event(&item.name) else {
+            continue;
+        };
+        for (index, field) in item.fields.iter().enumerate() {
+            if event.embeds(&field.name)
+                && let Some(finding) = telemetry_manifest::check_embedding(
+                    &items,
+                    &item.name,
+                    &field.name,
+                    index,
+                    &field.ty,
+                )
+            {
+                place(finding, Some((item.file, field.ty_span)));
+            }
+        }
+    }
+    for finding in telemetry_manifest::check_workspace(&loaded.valid, &items) {
+        place(finding, None);
+    }
     for file in used_files {
         let file = &scan.files[file];
         report.files.insert(file.path.clone(), file.text.clone());
     }
+    placed
 }
 
 fn code_span(item: &FoundItem<'_>, target: CodeTarget) -> SourceSpan {
@@ -362,128 +415,25 @@ fn code_span(item: &FoundItem<'_>, target: CodeTarget) -> SourceSpan {
     }
 }
 
-/// Resolves a field of an opaque type (a name that is not a vetted type) against
-/// the workspace's `TelemetryValue` enums. `group` says whether `item` is a field
-/// group struct. Returns the finding and, when it points at an enum rather than at
-/// the field, the enum's file and span.
-#[allow(clippy::type_complexity)]
-fn check_opaque(
-    loaded: &LoadedManifest,
-    found: &Found<'_>,
-    item: &FoundItem<'_>,
-    index: usize,
-    group: bool,
-) -> Option<(Finding, Option<(usize, SourceSpan)>)> {
-    let field = item.fields.get(index)?;
-    let TypeClass::Opaque { name, .. } = classify_type(&field.ty) else {
-        return None;
-    };
-    let valid = &loaded.valid;
-    let (owner, known, declared) = if group {
-        let def = valid.group(&item.name);
-        (
-            Owner::Group(&item.name),
-            def.is_some(),
-            def.and_then(|g| g.field(&field.name)),
-        )
-    } else {
-        let event = valid.event(&item.name);
-        // A field named after a group and not declared as the event's own: it
-        // embeds the group (checked by `check_embedding`), or `check_event_struct`
-        // reports that the event does not list the group.
-        if valid.group(&field.name).is_some()
-            && event.is_none_or(|e| e.embeds(&field.name) || e.field(&field.name).is_none())
-        {
-            return None;
-        }
-        (
-            Owner::Event(&item.name),
-            event.is_some(),
-            event.and_then(|e| e.field(&field.name)),
-        )
-    };
-    let resolved = found.enums.get(name.as_str());
-    let shown = type_to_string(&field.ty);
-    match (resolved, known, declared) {
-        (Some((item, values)), true, Some(declared)) if declared.ty.value == FieldType::Enum => {
-            telemetry_manifest::check_enum_variants(owner, declared, values)
-                .map(|finding| (finding, Some((item.file, item.span))))
-        }
-        (Some(_), true, Some(declared)) => Some((
-            owner
-                .tag(Finding::new(
-                    rules::FIELD_TYPE_MISMATCH,
-                    type_mismatch_message(owner, &field.name, declared.ty.value, &shown),
-                    type_mismatch_help(declared.ty.value),
-                ))
-                .field(&field.name)
-                .at_manifest(declared.ty.span)
-                .at_code(CodeTarget::FieldType(index)),
-            None,
-        )),
-        // An enum of the workspace in an undeclared field, event or group: TL001,
-        // TL002 or TL030 says so already.
-        (Some(_), _, _) => None,
-        // Declared as a non-enum type: the macro's assertion on
-        // `TelemetryValue::KIND` sees through aliases and checks it at compile time.
-        (None, true, Some(declared)) if declared.ty.value != FieldType::Enum => None,
-        (None, _, declared) => {
-            let help = if declared.is_some() {
-                format!(
-                    "the manifest declares an `enum`, but no enum `{name}` with `#[derive(TelemetryValue)]` is in the workspace's sources, so its variants cannot be checked against `values`; derive `TelemetryValue` on a fieldless enum `{name}` in this workspace, or use a type from the manifest's vocabulary"
-                )
-            } else {
-                format!(
-                    "`{name}` is neither a type from the manifest's vocabulary nor an enum with `#[derive(TelemetryValue)]` in the workspace's sources; use a vetted type (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum that derives `TelemetryValue`"
-                )
-            };
-            Some((
-                owner
-                    .tag(Finding::new(
-                        rules::UNVETTED_VALUE_TYPE,
-                        format!(
-                            "field `{}` of {owner} has type `{shown}`, which is not a vetted telemetry value type",
-                            field.name
-                        ),
-                        help,
-                    ))
-                    .field(&field.name)
-                    .at_code(CodeTarget::FieldType(index)),
-                None,
-            ))
-        }
-    }
-}
-
-/// One scanned struct against its declaration: an event struct (`group` false)
-/// against its event, or a field group struct (`group` true) against its group.
-/// Reports its shape problem, the shared struct check (the same one the macro
-/// runs), and the fields whose types are opaque to the syntax (aliases, newtypes,
-/// enums), each at the Rust tokens it concerns.
-#[allow(clippy::too_many_arguments)]
+/// One scanned struct (or variant) against its declaration: its shape problems,
+/// else the shared struct check (the same one the macro runs) and the fields
+/// whose types are opaque to the syntax, resolved against the workspace, each at
+/// the Rust tokens it concerns.
 fn check_found_struct(
     loaded: &LoadedManifest,
     found: &Found<'_>,
+    items: &WorkspaceItems<'_>,
     item: &FoundItem<'_>,
-    group: bool,
-    report: &mut Report,
-    place: &dyn Fn(&Finding) -> Diagnostic,
-    used_files: &mut BTreeSet<usize>,
+    owner: Owner<'_>,
+    place: &mut dyn FnMut(Finding, Option<(usize, SourceSpan)>),
 ) {
-    let path = &found.scan.files[item.file].path;
-    used_files.insert(item.file);
-    let mut push = |finding: &Finding, span: Option<SourceSpan>| {
-        let mut diagnostic = place(finding);
-        diagnostic.source = span.map(|s| source_location(path, s, finding.rule.code_label));
-        report.push(diagnostic);
-    };
     if !item.shape.is_empty() {
         for (finding, span) in &item.shape {
-            push(finding, Some(*span));
+            place(finding.clone(), Some((item.file, *span)));
         }
         return;
     }
-    let fields = item
+    let fields: Vec<StructField<'_>> = item
         .fields
         .iter()
         .map(|f| StructField {
@@ -491,26 +441,29 @@ fn check_found_struct(
             ty: &f.ty,
         })
         .collect();
-    let (findings, undeclared) = if group {
-        let group_struct = GroupStruct {
-            ident: item.ident.clone(),
-            group: item.name.clone(),
-            fields,
-        };
-        (
-            telemetry_manifest::check_group_struct(&loaded.valid, &group_struct),
+    let (findings, undeclared) = match owner {
+        Owner::Group(group) => (
+            telemetry_manifest::check_group_struct(
+                &loaded.valid,
+                &GroupStruct {
+                    ident: item.ident.clone(),
+                    group: group.to_owned(),
+                    fields: fields.clone(),
+                },
+            ),
             rules::UNDECLARED_GROUP,
-        )
-    } else {
-        let event_struct = EventStruct {
-            ident: item.ident.clone(),
-            event: item.name.clone(),
-            fields,
-        };
-        (
-            telemetry_manifest::check_event_struct(&loaded.valid, &event_struct),
+        ),
+        Owner::Event(event) => (
+            telemetry_manifest::check_event_struct(
+                &loaded.valid,
+                &EventStruct {
+                    ident: item.ident.clone(),
+                    event: event.to_owned(),
+                    fields: fields.clone(),
+                },
+            ),
             rules::UNDECLARED_EVENT,
-        )
+        ),
     };
     for finding in findings {
         // An undeclared event or group named with `name = "..."` is best shown at
@@ -519,136 +472,17 @@ fn check_found_struct(
             (true, Some(name_span)) => Some(name_span),
             _ => finding.code.map(|target| code_span(item, target)),
         };
-        push(&finding, span);
+        place(finding, span.map(|span| (item.file, span)));
     }
-    for (index, field) in item.fields.iter().enumerate() {
-        if let Some((finding, span)) = check_opaque(loaded, found, item, index, group) {
-            let location = match span {
-                Some((file, enum_span)) => {
-                    used_files.insert(file);
-                    source_location(
-                        &found.scan.files[file].path,
-                        enum_span,
-                        finding.rule.code_label,
-                    )
-                }
-                None => source_location(path, field.ty_span, finding.rule.code_label),
-            };
-            let mut diagnostic = place(&finding);
-            diagnostic.source = Some(location);
-            report.push(diagnostic);
-        }
-    }
-}
-
-/// The field group structs (`#[telemetry_group]`): each against its group in the
-/// manifest, with the same checks as an event struct; each event struct's
-/// embedding fields against the group structs; and every group that events embed
-/// without a struct (TL033).
-fn check_group_structs(
-    loaded: &LoadedManifest,
-    found: &Found<'_>,
-    report: &mut Report,
-    place: &dyn Fn(&Finding) -> Diagnostic,
-    used_files: &mut BTreeSet<usize>,
-) {
-    let valid = &loaded.valid;
-    for item in &found.groups {
-        check_found_struct(loaded, found, item, true, report, place, used_files);
-    }
-
-    for item in &found.events {
-        let Some(event) = valid.event(&item.name) else {
-            continue;
-        };
-        let path = &found.scan.files[item.file].path;
-        for (index, field) in item.fields.iter().enumerate() {
-            if !event.embeds(&field.name) {
-                continue;
-            }
-            if let Some(finding) = check_embedding(found, &item.name, &field.name, &field.ty, index)
-            {
-                let mut diagnostic = place(&finding);
-                diagnostic.source = Some(source_location(
-                    path,
-                    field.ty_span,
-                    finding.rule.code_label,
-                ));
-                report.push(diagnostic);
-            }
-        }
-    }
-
-    for group in &valid.groups {
-        let name = &group.name.value;
-        if found.groups.iter().any(|s| s.name == *name)
-            || !valid.events.iter().any(|e| e.embeds(name))
+    for (index, field) in fields.iter().enumerate() {
+        if let Some((finding, value_enum)) =
+            telemetry_manifest::check_opaque_field(&loaded.valid, items, owner, index, field)
         {
-            continue;
+            let at = match value_enum.and_then(|name| found.enums.get(name)) {
+                Some((value_enum, _)) => (value_enum.file, value_enum.span),
+                None => (item.file, item.fields[index].ty_span),
+            };
+            place(finding, Some(at));
         }
-        let ident = heck::AsUpperCamelCase(name).to_string();
-        let finding = Finding::new(
-            rules::MISSING_GROUP_STRUCT,
-            format!("group `{name}` is embedded in events, but no `#[telemetry_group]` struct declares it"),
-            format!(
-                "add `#[telemetry_group] struct {ident} {{ .. }}` with the group's fields (or name a struct with `#[telemetry_group(name = \"{name}\")]`), or remove the group and the events' references to it"
-            ),
-        )
-        .group(name)
-        .at_manifest(group.name.span);
-        report.push(place(&finding));
     }
-}
-
-/// The type of a field that embeds group `group` (the field's name) in `event`:
-/// when it names a `#[telemetry_group]` struct of the workspace, that struct must
-/// declare this group; when it names none, but the group has a struct under
-/// another name, the field should use it. A type the workspace does not define is
-/// left to the compiler.
-fn check_embedding(
-    found: &Found<'_>,
-    event: &str,
-    group: &str,
-    ty: &syn::Type,
-    index: usize,
-) -> Option<Finding> {
-    let TypeClass::Opaque {
-        name,
-        optional: false,
-    } = classify_type(ty)
-    else {
-        // Not a plain struct name: `check_event_struct` reports it.
-        return None;
-    };
-    let shown = type_to_string(ty);
-    let own = found.groups.iter().find(|g| g.name == group);
-    let message = match found.groups.iter().find(|g| g.ident == name) {
-        Some(found) if found.name == group => return None,
-        Some(found) => format!(
-            "field `{group}` of event `{event}` embeds group `{group}`, but its type `{shown}` is the `#[telemetry_group]` struct of group `{}`",
-            found.name
-        ),
-        None => {
-            let own = own?;
-            format!(
-                "field `{group}` of event `{event}` embeds group `{group}`, but its type `{shown}` is not the group's struct `{}`",
-                own.ident
-            )
-        }
-    };
-    let help = match own {
-        Some(own) => format!(
-            "change the field's type to `{}`, the struct of group `{group}`",
-            own.ident
-        ),
-        None => format!(
-            "give the field the struct of group `{group}`, with `#[telemetry_group]`, or embed the other group under its own name"
-        ),
-    };
-    Some(
-        Finding::new(rules::GROUP_EMBEDDING_MISMATCH, message, help)
-            .event(event)
-            .field(group)
-            .at_code(CodeTarget::FieldType(index)),
-    )
 }

@@ -151,26 +151,38 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
     for diagnostic in schema {
         report.push(diagnostic);
     }
-    // Every finding about the manifest is collected first, so that the waivers are
-    // applied to all of them in one place. Findings about the code (TL001 to TL015)
-    // are never waivable, so they need not wait.
-    let mut manifest_findings = loaded.findings.clone();
-    manifest_findings.extend(telemetry_manifest::check_policy(
-        &loaded.valid,
-        options.today,
-    ));
-    manifest_findings.extend(telemetry_manifest::check_privacy(
-        &loaded.valid,
-        options.today,
-    ));
-    manifest_findings.extend(telemetry_manifest::check_waivers(&loaded.manifest));
-    let waived = telemetry_manifest::apply_waivers(&loaded.valid, manifest_findings);
-    for finding in waived.kept.iter().chain(&waived.unused) {
+    // Every finding of the run is collected first, about the manifest and about
+    // the code, so that the waivers are applied to all of them in one place.
+    let found = code::Found::of(&scan);
+    let mut findings: Vec<code::Placed> = loaded
+        .findings
+        .iter()
+        .cloned()
+        .chain(telemetry_manifest::check_policy(
+            &loaded.valid,
+            options.today,
+        ))
+        .chain(telemetry_manifest::check_privacy(
+            &loaded.valid,
+            options.today,
+        ))
+        .chain(telemetry_manifest::check_waivers(&loaded.manifest))
+        .map(|finding| code::Placed {
+            finding,
+            source: None,
+        })
+        .collect();
+    findings.extend(code::check_code(&loaded, &found, &mut report));
+    let waived = telemetry_manifest::apply_waivers(&loaded.valid, findings);
+    for placed in waived.kept {
+        let mut diagnostic = place(&placed.finding);
+        diagnostic.source = placed.source;
+        report.push(diagnostic);
+    }
+    for finding in &waived.unused {
         report.push(place(finding));
     }
 
-    let found = code::Found::of(&scan);
-    code::check_code(&loaded, &found, &mut report, &place);
     check_doc(&loaded, options.require_doc, &mut report);
     let doc_checked = loaded
         .workspace
