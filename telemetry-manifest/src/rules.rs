@@ -475,6 +475,14 @@ rules! {
         fix: "List the group under `groups:` of the events that send its fields, or remove it and its struct.",
         manifest_label: "no event embeds this group",
     }
+    DESCRIPTION_REPEATS_NAME = "TL035" "description-repeats-name" Warning Linter {
+        summary: "an event's or a field's description only repeats its name",
+        why: "users read the data dictionary to learn what is sent and why; a description that only repeats the name tells them nothing the name did not",
+        details: "The description's words, lowercased and without punctuation or the articles `a`, `an` and `the`, are compared with the name's words, split at `_`. `retries: Retries.` and `cache_hit: The cache hit.` repeat the name; `retries: How many times the download was retried.` does not.",
+        example: "```yaml\n      retries: { type: count, max: 10, category: technical, description: Retries. }\n```",
+        fix: "Say what the value means and in which unit or range, such as `How many times the download was retried, up to 10`.",
+        manifest_label: "repeats the name",
+    }
 }
 
 /// The rule with this id (`TL007`, any case) or name (`path-field`).

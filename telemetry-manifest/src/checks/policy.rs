@@ -1,6 +1,7 @@
 //! The policy checks: the metadata the policy requires (TL016), placeholders
-//! (TL017), expired events (TL018), retention over the limit (TL019), and data
-//! categories the policy does not allow (TL020).
+//! (TL017), expired events (TL018), retention over the limit (TL019), data
+//! categories the policy does not allow (TL020), and descriptions that only
+//! repeat a name (TL035).
 //!
 //! ```
 //! use telemetry_manifest::{Date, check_policy, parse_str, validate};
@@ -174,6 +175,7 @@ pub fn check_policy(manifest: &ValidManifest, today: Date) -> Vec<Finding> {
             );
         }
     }
+    check_descriptions(manifest, &mut findings);
     findings
 }
 
@@ -234,4 +236,78 @@ fn check_field_policy(
                 .at_manifest(field.category.span),
         );
     }
+}
+
+/// TL035: an event's or a field's description that only repeats its name.
+fn check_descriptions(manifest: &ValidManifest, findings: &mut Vec<Finding>) {
+    let mut check = |owner: Owner<'_>,
+                     field: Option<&str>,
+                     name: &str,
+                     description: Option<&Located<String>>| {
+        let Some(description) = description else {
+            return;
+        };
+        if !repeats(name, &description.value) {
+            return;
+        }
+        let what = match field {
+            Some(field) => format!("field `{field}` of {owner}"),
+            None => owner.to_string(),
+        };
+        let finding = owner.tag(
+            Finding::new(
+                rules::DESCRIPTION_REPEATS_NAME,
+                format!(
+                    "the description of {what} only repeats its name: `{}`",
+                    description.value.trim()
+                ),
+                "say what the value means and in which unit or range, so a user of the data dictionary learns what is sent",
+            )
+            .at_manifest(description.span),
+        );
+        findings.push(match field {
+            Some(field) => finding.field(field),
+            None => finding,
+        });
+    };
+    for event in &manifest.events {
+        let owner = Owner::Event(&event.name.value);
+        check(owner, None, &event.name.value, event.description.as_ref());
+        for field in &event.fields {
+            check(
+                owner,
+                Some(&field.name.value),
+                &field.name.value,
+                field.description.as_ref(),
+            );
+        }
+    }
+    for group in &manifest.groups {
+        let owner = Owner::Group(&group.name.value);
+        for field in &group.fields {
+            check(
+                owner,
+                Some(&field.name.value),
+                &field.name.value,
+                field.description.as_ref(),
+            );
+        }
+    }
+}
+
+/// Whether `description` says no more than `name`: the same words, once
+/// lowercased and stripped of punctuation and articles.
+fn repeats(name: &str, description: &str) -> bool {
+    let said: Vec<String> = description
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !matches!(w.as_str(), "a" | "an" | "the"))
+        .collect();
+    let named: Vec<String> = name
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    !said.is_empty() && said == named
 }
