@@ -4,58 +4,13 @@
 //! Every run fixes the date (`--today`) and turns colour off (`NO_COLOR=1`), so the
 //! snapshots are the same on every machine and every day.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::Path;
+
+use common::{Run, copy_fixture, fixture, run, run_in, run_with};
 
 const TODAY: &str = "2026-11-21";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("fixtures")
-        .join(name)
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn transcript(&self) -> String {
-        format!(
-            "exit code: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn run_in(dir: Option<&Path>, args: &[&str]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
-    command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("TELEMETRY_LINT_TODAY");
-    if let Some(dir) = dir {
-        command.current_dir(dir);
-    }
-    let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    run_in(None, args)
-}
 
 /// Checks a fixture in both formats, snapshots both, and returns the exit code and
 /// the rule ids (or names, for diagnostics without a rule) of the JSON findings.
@@ -153,6 +108,15 @@ fn enum_variants_differ_from_values() {
 }
 
 #[test]
+fn descriptions_that_repeat_the_name_are_warned() {
+    let (code, ids) = check_fixture("lint-description-repeats-name");
+    assert_eq!(code, 0, "a warning alone exits 0");
+    // The event's description and two fields' only repeat their names; the
+    // third field's says what is sent.
+    assert_eq!(ids, ["TL035", "TL035", "TL035"]);
+}
+
+#[test]
 fn enum_variants_are_events() {
     let (code, ids) = check_fixture("lint-enum-events");
     assert_eq!(code, 1);
@@ -231,18 +195,17 @@ fn expiry_depends_on_today() {
         .filter_map(|f| f["rule"].as_str())
         .collect();
     assert!(!rules.contains(&"TL018"), "{rules:?}");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
-    let output = command
-        .args([
+    let from_the_environment = run_with(
+        None,
+        &[
             "--manifest-path",
             manifest_path.to_str().unwrap(),
             "--format",
             "json",
-        ])
-        .env("TELEMETRY_LINT_TODAY", "2026-01-01")
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).contains("TL018"));
+        ],
+        &[("TELEMETRY_LINT_TODAY", "2026-01-01")],
+    );
+    assert!(from_the_environment.stdout.contains("TL018"));
     let bad = run(&[
         "--manifest-path",
         manifest_path.to_str().unwrap(),
@@ -307,7 +270,7 @@ fn explicit_manifest_and_cargo_style_invocation() {
     let manifest = root.join("telemetry.yaml");
     // As cargo runs it: `cargo-telemetry-lint telemetry-lint ...`, from inside the workspace.
     let result = run_in(
-        Some(&root.join("src")),
+        &root.join("src"),
         &[
             "telemetry-lint",
             "check",
@@ -393,13 +356,8 @@ fn doc_matches_the_committed_data_dictionary() {
 
 #[test]
 fn doc_check_on_a_stale_copy_fails_and_doc_repairs_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = copy_fixture("lint-clean");
     let root = dir.path();
-    let source = fixture("lint-clean");
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    for file in ["Cargo.toml", "telemetry.yaml", "src/lib.rs", "TELEMETRY.md"] {
-        std::fs::copy(source.join(file), root.join(file)).unwrap();
-    }
     let doc_path = root.join("TELEMETRY.md");
     let fresh = std::fs::read_to_string(&doc_path).unwrap();
     std::fs::write(&doc_path, fresh.replace("90 days", "60 days")).unwrap();
@@ -483,14 +441,10 @@ fn bad_arguments_exit_2() {
 
 #[test]
 fn build_output_ignored_files_and_nested_packages_are_not_scanned() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = copy_fixture("lint-clean");
     let root = dir.path();
-    let source = fixture("lint-clean");
-    for sub in ["src", "target/debug", "generated", "vendor/other/src"] {
+    for sub in ["target/debug", "generated", "vendor/other/src"] {
         std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
-    for file in ["Cargo.toml", "telemetry.yaml", "src/lib.rs", "TELEMETRY.md"] {
-        std::fs::copy(source.join(file), root.join(file)).unwrap();
     }
     let stray = "#[telemetry_event]\npub struct Stray { pub path: String }\n";
     std::fs::write(root.join("target/debug/out.rs"), stray).unwrap();
@@ -550,28 +504,6 @@ fn check_json(manifest_path: &Path, today: &str) -> Run {
         "--format",
         "json",
     ])
-}
-
-/// Copies a fixture workspace (not its `target/`) into a temporary directory.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() == "target" {
-                continue;
-            }
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&fixture(name), dir.path());
-    dir
 }
 
 #[test]

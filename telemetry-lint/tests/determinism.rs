@@ -7,43 +7,32 @@
 //! has no thread pool, so there is no thread count to vary); `init` reads files in
 //! path order, and its output is compared across runs here too.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+use common::{fixtures, run_with};
 
 const TODAY: &str = "2026-11-21";
 
 /// The walk orders tried: sorted, then shuffled with a few seeds.
 const SEEDS: [Option<u64>; 6] = [None, Some(1), Some(2), Some(3), Some(42), Some(1_000_003)];
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
 /// A run's exit code, stdout and stderr.
 type Output = (i32, Vec<u8>, Vec<u8>);
 
-/// Runs the binary in `dir` (or the current directory) with `args`; returns the
-/// exit code, stdout and stderr as bytes.
+/// Runs the binary in `dir` (or the current directory) with `args`, walking files in
+/// the order `seed` shuffles them to (sorted without one); returns the exit code,
+/// stdout and stderr as bytes.
 fn run(dir: Option<&Path>, args: &[&str], seed: Option<u64>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
-    command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("TELEMETRY_LINT_TODAY")
-        .env_remove("TELEMETRY_LINT_WALK_SEED");
-    if let Some(seed) = seed {
-        command.env("TELEMETRY_LINT_WALK_SEED", seed.to_string());
-    }
-    if let Some(dir) = dir {
-        command.current_dir(dir);
-    }
-    let output = command.output().expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        output.stdout,
-        output.stderr,
-    )
+    let seed = seed.map(|seed| seed.to_string());
+    let env: Vec<(&str, &str)> = seed
+        .iter()
+        .map(|seed| ("TELEMETRY_LINT_WALK_SEED", seed.as_str()))
+        .collect();
+    let run = run_with(dir, args, &env);
+    (run.code, run.stdout.into_bytes(), run.stderr.into_bytes())
 }
 
 /// Asserts that every run in `runs` (labelled) equals the first, byte for byte.

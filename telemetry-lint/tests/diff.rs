@@ -3,56 +3,12 @@
 //! Markdown and JSON, from files and from a git revision, and the ways it refuses
 //! to run.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("fixtures")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn transcript(&self) -> String {
-        format!(
-            "exit code: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.transcript()))
-    }
-}
-
-fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("TELEMETRY_LINT_TODAY");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    run_with(dir, args, &[])
-}
+use common::{fixtures, run_in, run_with};
 
 const V1: &str = "diff-v1/telemetry.yaml";
 const V2: &str = "diff-v2/telemetry.yaml";
@@ -323,7 +279,7 @@ fn git_revision_reads_the_workspace_manifest_at_that_revision() {
     let lone = tempfile::tempdir().unwrap();
     std::fs::copy(fixtures().join(V2), lone.path().join("telemetry.yaml")).unwrap();
     let outside = run_with(
-        lone.path(),
+        Some(lone.path()),
         &[
             "diff",
             "--manifest",
@@ -345,7 +301,7 @@ fn git_revision_reads_the_workspace_manifest_at_that_revision() {
 fn git_revision_without_git_cannot_run() {
     let empty = tempfile::tempdir().unwrap();
     let run = run_with(
-        &fixtures(),
+        Some(&fixtures()),
         &["diff", "--manifest", V2, "git:v1.0.0", V2],
         &[("PATH", empty.path().to_str().unwrap())],
     );

@@ -13,10 +13,14 @@
 //! `fixtures/hostile/fuzz-regressions/<target>/`, are replayed through the targets'
 //! own code (`fuzz/src/lib.rs`, included below).
 
+mod common;
+
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{BINARY, copy_fixture, fixture, plain_environment};
 
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
@@ -36,23 +40,13 @@ const WALL_BOUND: Duration = Duration::from_secs(300);
 /// The most memory any one run may use (maximum resident set), in KiB: 1 GiB.
 const MEMORY_BOUND_KB: u64 = 1024 * 1024;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
 fn hostile_fixture(path: &str) -> PathBuf {
-    fixtures().join("hostile").join(path)
+    fixture("hostile").join(path)
 }
 
 /// A temporary copy of `fixtures/lint-clean`: a workspace whose check is clean.
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let source = fixtures().join("lint-clean");
-    std::fs::create_dir_all(dir.path().join("src")).expect("src");
-    for file in ["Cargo.toml", "telemetry.yaml", "src/lib.rs", "TELEMETRY.md"] {
-        std::fs::copy(source.join(file), dir.path().join(file)).expect("copy the fixture");
-    }
-    dir
+    copy_fixture("lint-clean")
 }
 
 struct Outcome {
@@ -114,21 +108,14 @@ fn run_with(prefix: &[&str], args: &[&str], envs: &[(&str, &str)]) -> Outcome {
             stats.path().display().to_string(),
         ]);
     }
-    argv.push(env!("CARGO_BIN_EXE_cargo-telemetry-lint").to_owned());
+    argv.push(BINARY.to_owned());
     argv.extend(args.iter().map(|s| (*s).to_owned()));
     let mut command = Command::new(&argv[0]);
-    command
+    plain_environment(&mut command)
         .args(&argv[1..])
-        .env("NO_COLOR", "1")
-        .env_remove("TELEMETRY_LINT_TODAY")
-        .env_remove("TELEMETRY_LINT_WALK_SEED")
-        .env_remove("TELEMETRY_LINT_FAIL_WRITE_AFTER")
-        .env_remove("TELEMETRY_LINT_WRITE_PAUSE_MS")
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for (key, value) in envs {
-        command.env(key, value);
-    }
     let started = Instant::now();
     let mut child = command.spawn().expect("the binary starts");
     let stdout = child.stdout.take().expect("stdout");
@@ -768,19 +755,14 @@ fn init_on_hostile_sources() {
     );
 }
 
+/// Runs the binary with `args` in `dir`, timed on the wall clock only.
 fn run_in(dir: &Path, args: &[&str]) -> Outcome {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"));
     let started = Instant::now();
-    let output = command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    let run = common::run_in(dir, args);
     Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: run.code,
+        stdout: run.stdout,
+        stderr: run.stderr,
         elapsed: started.elapsed(),
         cpu: None,
         max_rss_kb: None,
@@ -953,10 +935,9 @@ fn a_killed_doc_leaves_the_old_file_or_the_new_never_a_mix() {
             let _ = std::fs::remove_file(dir.path().join(leftover));
         }
         let delay = Duration::from_micros(next_random(&mut seed) % window);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"))
+        let mut child = plain_environment(&mut Command::new(BINARY))
             .args(args)
             .envs(envs)
-            .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

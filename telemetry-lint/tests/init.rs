@@ -3,19 +3,16 @@
 //! (no colour) are snapshotted; the draft is also loaded back with the manifest
 //! crate, which must accept it and fail it only on the metadata a person must write.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::{copy_dir, fixture};
 use telemetry_lint::__private::init_in as run_in;
 use telemetry_lint::Format;
 use telemetry_lint::{FieldOutcome, InitError, InitOptions, InitReport, Selector};
 use telemetry_manifest::{Date, FieldType, check_policy, parse_str, validate};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
 
 fn options(selector: Selector) -> InitOptions {
     InitOptions {
@@ -353,47 +350,28 @@ fn nothing_to_read_is_an_error() {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn binary(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"))
-        .current_dir(dir)
-        .arg("telemetry-lint")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_binary_prints_the_same_reports_and_maps_exit_codes() {
+    // As cargo runs it: `cargo-telemetry-lint telemetry-lint init ...`.
     let derive = fixture("init-derive");
-    let (code, stdout, _) = binary(
-        &derive,
-        &["init", "src", "--derive", "Analytics", "--dry-run"],
-    );
-    assert_eq!(code, 1, "rejected fields exit 1");
-    let report = dry_run("init-derive", Selector::Derive("Analytics".into()));
-    assert_eq!(stdout, report.render_human(false));
-    let (code, stdout, _) = binary(
+    let human = common::run_in(
         &derive,
         &[
+            "telemetry-lint",
+            "init",
+            "src",
+            "--derive",
+            "Analytics",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(human.code, 1, "rejected fields exit 1");
+    let report = dry_run("init-derive", Selector::Derive("Analytics".into()));
+    assert_eq!(human.stdout, report.render_human(false));
+    let json = common::run_in(
+        &derive,
+        &[
+            "telemetry-lint",
             "init",
             "src",
             "--derive",
@@ -403,28 +381,47 @@ fn the_binary_prints_the_same_reports_and_maps_exit_codes() {
             "json",
         ],
     );
-    assert_eq!(code, 1);
-    assert_eq!(stdout, report.render_json());
+    assert_eq!(json.code, 1);
+    assert_eq!(json.stdout, report.render_json());
 
-    let (code, _, _) = binary(
+    let warned = common::run_in(
         &fixture("init-unparseable"),
-        &["init", "src", "--derive", "Telemetry", "--dry-run"],
+        &[
+            "telemetry-lint",
+            "init",
+            "src",
+            "--derive",
+            "Telemetry",
+            "--dry-run",
+        ],
     );
-    assert_eq!(code, 0, "warnings alone exit 0");
+    assert_eq!(warned.code, 0, "warnings alone exit 0");
 
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("init-cycle"), dir.path());
     std::fs::write(dir.path().join("telemetry.yaml"), "kept: by hand\n").unwrap();
-    let (code, _, stderr) = binary(dir.path(), &["init", "--derive", "Telemetry"]);
-    assert_eq!(code, 2, "an existing manifest is not overwritten: {stderr}");
-    assert!(
-        stderr.contains("`telemetry.yaml` already exists"),
-        "{stderr}"
+    let kept = common::run_in(
+        dir.path(),
+        &["telemetry-lint", "init", "--derive", "Telemetry"],
     );
-    let (code, _, stderr) = binary(dir.path(), &["init", "--derive", "Telemetry", "--force"]);
     assert_eq!(
-        code, 0,
-        "written; the cycle's field is left out with a warning, not a privacy error: {stderr}"
+        kept.code, 2,
+        "an existing manifest is not overwritten: {}",
+        kept.stderr
+    );
+    assert!(
+        kept.stderr.contains("`telemetry.yaml` already exists"),
+        "{}",
+        kept.stderr
+    );
+    let forced = common::run_in(
+        dir.path(),
+        &["telemetry-lint", "init", "--derive", "Telemetry", "--force"],
+    );
+    assert_eq!(
+        forced.code, 0,
+        "written; the cycle's field is left out with a warning, not a privacy error: {}",
+        forced.stderr
     );
     let written = std::fs::read_to_string(dir.path().join("telemetry.yaml")).unwrap();
     assert!(

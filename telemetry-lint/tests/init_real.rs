@@ -10,48 +10,25 @@
 //! (`email`) as `String`, so by their Rust types they are free text (TL006); no field
 //! has a URL type (TL009). Its opt-in metadata is a `HashMap` (TL011).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+
+use common::{fixture, registry_crate_dir, run_in};
 
 const CRATE: &str = "re_analytics";
 const VERSION: &str = "0.36.3";
 
 /// The root directory of re_analytics's source, from `cargo metadata`.
 fn crate_dir() -> PathBuf {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/real-re-analytics/Cargo.toml");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--locked",
-            "--manifest-path",
-        ])
-        .arg(&fixture)
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        output.status.success(),
-        "cargo metadata failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let metadata: Value =
-        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
-    let packages = metadata["packages"].as_array().expect("a package list");
-    let package = packages
-        .iter()
-        .find(|p| p["name"] == CRATE && p["version"] == VERSION)
-        .unwrap_or_else(|| panic!("{CRATE} {VERSION} is not in the fixture's dependency graph"));
-    let manifest = PathBuf::from(package["manifest_path"].as_str().expect("a manifest path"));
-    manifest
-        .parent()
-        .expect("the manifest's directory")
-        .to_path_buf()
+    registry_crate_dir(
+        &fixture("real-re-analytics").join("Cargo.toml"),
+        CRATE,
+        VERSION,
+    )
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -98,28 +75,21 @@ fn properties_impls(src: &Path) -> BTreeMap<String, bool> {
     impls
 }
 
+/// `cargo telemetry-lint init src --trait Properties --dry-run <extra>` in `dir`,
+/// which must print nothing to stderr; the exit code and stdout.
 fn run_init(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"))
-        .current_dir(dir)
-        .args([
-            "telemetry-lint",
-            "init",
-            "src",
-            "--trait",
-            "Properties",
-            "--dry-run",
-        ])
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-    assert!(
-        output.stderr.is_empty(),
-        "unexpected stderr:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code().unwrap_or(-1), stdout)
+    let mut args = vec![
+        "telemetry-lint",
+        "init",
+        "src",
+        "--trait",
+        "Properties",
+        "--dry-run",
+    ];
+    args.extend_from_slice(extra);
+    let run = run_in(dir, &args);
+    assert!(run.stderr.is_empty(), "unexpected stderr:\n{}", run.stderr);
+    (run.code, run.stdout)
 }
 
 #[test]

@@ -11,53 +11,18 @@
 //! `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$`, before compiling it. Formats (`uri`,
 //! `uri-reference`, `date-time`) are validated.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
 
-const TODAY: &str = "2026-11-21";
+use common::{Run, copy_fixture, fixture, registry_crate_dir, root, run};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+const TODAY: &str = "2026-11-21";
 
 fn example() -> PathBuf {
     root().join("examples/acme/Cargo.toml")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn transcript(&self) -> String {
-        format!(
-            "exit code: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.transcript()))
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-telemetry-lint"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("TELEMETRY_LINT_TODAY")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
 }
 
 fn path_str(path: &Path) -> &str {
@@ -397,37 +362,9 @@ fn every_example_record_validates_and_tampered_ones_do_not() {
 /// The OASIS SARIF 2.1.0 schema as published in serde-sarif 0.8.0, found through
 /// `cargo metadata` on `fixtures/real-sarif-schema`.
 fn sarif_schema_text() -> String {
-    let fixture = root().join("fixtures/real-sarif-schema/Cargo.toml");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--locked",
-            "--manifest-path",
-        ])
-        .arg(&fixture)
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        output.status.success(),
-        "cargo metadata failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let metadata: Value =
-        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
-    let package = metadata["packages"]
-        .as_array()
-        .expect("a package list")
-        .iter()
-        .find(|p| p["name"] == "serde-sarif" && p["version"] == "0.8.0")
-        .expect("serde-sarif 0.8.0 is in the fixture's dependency graph");
-    let manifest = PathBuf::from(package["manifest_path"].as_str().expect("a manifest path"));
-    let path = manifest
-        .parent()
-        .expect("the manifest's directory")
-        .join("src/schema.json");
+    let fixture_manifest = fixture("real-sarif-schema").join("Cargo.toml");
+    let path =
+        registry_crate_dir(&fixture_manifest, "serde-sarif", "0.8.0").join("src/schema.json");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
@@ -451,7 +388,7 @@ fn sarif_validator() -> jsonschema::Validator {
 }
 
 fn check_fixture(name: &str, format: &str, extra: &[&str]) -> Run {
-    let manifest_path = root().join("fixtures").join(name).join("Cargo.toml");
+    let manifest_path = fixture(name).join("Cargo.toml");
     let mut args = vec![
         "check",
         "--manifest-path",
@@ -559,7 +496,7 @@ fn sarif_of_findings_is_valid_sarif_2_1_0() {
         "--dry-run",
         "--format",
         "sarif",
-        path_str(&root().join("fixtures/init-all-structs")),
+        path_str(&fixture("init-all-structs")),
     ]);
     assert_valid_sarif(&validator, &init.json());
 }
@@ -636,12 +573,8 @@ fn markdown_is_not_a_check_format() {
 
 #[test]
 fn doc_json_defaults_to_telemetry_json_at_the_workspace_root() {
-    let dir = tempfile::tempdir().unwrap();
-    let source = root().join("fixtures/lint-clean");
-    std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    for file in ["Cargo.toml", "telemetry.yaml", "src/lib.rs", "TELEMETRY.md"] {
-        std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
-    }
+    let source = fixture("lint-clean");
+    let dir = copy_fixture("lint-clean");
     let manifest_path = dir.path().join("Cargo.toml");
     let manifest_path = path_str(&manifest_path);
     let written = run(&["doc", "--manifest-path", manifest_path, "--format", "json"]);
@@ -683,7 +616,7 @@ fn init_prints_annotations_too() {
         "--dry-run",
         "--format",
         "github",
-        path_str(&root().join("fixtures/init-all-structs")),
+        path_str(&fixture("init-all-structs")),
     ]);
     assert!(!init.stdout.is_empty(), "{}", init.transcript());
     for line in init.stdout.lines() {
