@@ -187,17 +187,22 @@ fn main() {
     if cli.what == What::Corpus {
         println!("telemetry-bench Corpus");
         println!("linter: {}", linter.display());
-        match corpus::measure(&linter) {
-            Ok(figures) => {
-                println!();
-                print!("{}", corpus::render(&figures));
-                return;
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                std::process::exit(2);
+        for (title, figures) in [
+            ("published crates", corpus::measure(&linter)),
+            ("our own patterns", corpus::measure_own(&linter)),
+        ] {
+            match figures {
+                Ok(figures) => {
+                    println!("\n== {title}\n");
+                    print!("{}", corpus::render(&figures));
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::exit(2);
+                }
             }
         }
+        return;
     }
     let temp;
     let work = match &cli.work_dir {

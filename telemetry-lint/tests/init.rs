@@ -65,8 +65,11 @@ fn assert_draft_is_a_valid_manifest(report: &InitReport) {
     assert_eq!(valid.events.len(), report.events.len());
     let policy = check_policy(&valid, Date::today());
     let ids: Vec<&str> = policy.iter().map(|f| f.rule.id).collect();
+    // What only a person can decide (TL016, TL017); a doc comment that only
+    // repeats its name may be flagged as such (TL035, a warning).
     assert!(
-        ids.iter().all(|id| *id == "TL016" || *id == "TL017"),
+        ids.iter()
+            .all(|id| matches!(*id, "TL016" | "TL017" | "TL035")),
         "{ids:?}"
     );
     assert!(

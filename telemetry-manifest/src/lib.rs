@@ -66,11 +66,12 @@ mod valid;
 mod vocab;
 
 pub use checks::{
-    ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, ShapeProblem,
-    StructField, Waived, WorkspaceItems, apply_waivers, check_embedding, check_enum_variants,
-    check_event_struct, check_field_type, check_group_struct, check_opaque_field, check_policy,
-    check_privacy, check_shape, check_waivers, check_workspace, default_event_name,
-    enum_values_message, type_mismatch_help, type_mismatch_message,
+    ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, NameMeaning,
+    ShapeProblem, StructField, Waived, WorkspaceItems, apply_waivers, check_embedding,
+    check_enum_variants, check_event_struct, check_field_type, check_group_struct, check_name,
+    check_number_name, check_opaque_field, check_policy, check_privacy, check_shape, check_waivers,
+    check_workspace, default_event_name, enum_values_message, number_meaning, type_mismatch_help,
+    type_mismatch_message,
 };
 pub use finding::{CodeTarget, Finding, Owner};
 pub use load::{

@@ -373,12 +373,13 @@ rules! {
         manifest_label: "too many combinations",
         waivable: Event,
     }
-    IDENTIFIER_LIKE_FIELD = "TL023" "identifier-like-field" Error Linter {
-        summary: "a field's name says it identifies a person, a machine, a file or a place, whatever its type",
-        why: "a field named as an identifier is one by intent: a number or a hash that stands for a user, a device or a file links all their events together as well as the name itself would",
-        details: "The field's name is split at `_` into words. It is identifier-like when its last word is one of: `id`, `uid`, `uuid`, `guid`, `pid`, `hwid`, `imei`, `userid`, `username`, `deviceid`, `machineid`, `sessionid`, `email`, `login`, `account`, `host`, `hostname`, `ip`, `ipv4`, `ipv6`, `mac`, `peer`, `address`, `addr`, `phone`, `serial`, `ssn`, `iban`, `token`, `secret`, `password`, `passwd`, `key`, `hash`, `digest`, `fingerprint`, `cookie`, `name`, `filename`, `filepath`, `path`, `cwd`, `dir`, `directory`, `folder`, `url`, `uri`, `query`; or when its first word is one of `user`, `device`, `machine`, `session`, `install`, `installation`, `account`, `host`, `email`, `file`, `serial`, `phone`, `ip`, `mac` and its last word is not a word for a quantity, a kind or a state of the thing: `count`, `total`, `kind`, `type`, `class`, `category`, `len`, `length`, `size`, `depth`, `bucket`, `duration`, `age`, `tier`, `mode`, `status`, `state`, `format`, `scheme`, `version`, `os`, `arch`, `family`, `source`, `provider`, `present`, `known`, `set`, `enabled`, `configured`, `verified`, `valid`, `found`, `missing`. A name that starts with `has`, `is`, `uses`, `with`, `num`, `n`, `count`, `total`, `max`, `min` or `avg` states a fact about the thing and is not flagged (`has_email`, `num_users`). So `user_id`, `host`, `config_path` and `email` are identifier-like; `user_count`, `email_kind` and `has_email` are not. Waivable per field, in the field's `waivers`.",
+    IDENTIFIER_LIKE_FIELD = "TL023" "identifier-like-field" Error CompilerAndLinter {
+        summary: "a number's name says it identifies a person, a machine, a file or a place, or holds an address",
+        why: "a number named as an identifier is one by intent: a number or a hash that stands for a user, a device or a file links all their events together as well as the name itself would",
+        details: "Applies to numbers: a `count` declared in the manifest, an integer or a float in `init`'s drafts (a `bool`, an `enum` or a bucket sends only the values the manifest lists, so it cannot carry an identifier whatever its name). The field's name is split at `_` into words. It is identifier-like when its last word is one of: `id`, `uid`, `uuid`, `guid`, `pid`, `hwid`, `imei`, `userid`, `username`, `deviceid`, `machineid`, `sessionid`, `email`, `login`, `account`, `host`, `hostname`, `ip`, `ipv4`, `ipv6`, `mac`, `peer`, `address`, `addr`, `port`, `ptr`, `pointer`, `phone`, `serial`, `ssn`, `iban`, `token`, `secret`, `password`, `passwd`, `key`, `hash`, `digest`, `fingerprint`, `cookie`, `name`, `filename`, `filepath`, `path`, `cwd`, `dir`, `directory`, `folder`, `url`, `uri`, `query`; or when its first word is one of `user`, `device`, `machine`, `session`, `install`, `installation`, `account`, `host`, `email`, `file`, `serial`, `phone`, `ip`, `mac` and its last word is not a word for a quantity, a kind or a state of the thing: `count`, `total`, `kind`, `type`, `class`, `category`, `len`, `length`, `size`, `depth`, `bucket`, `duration`, `age`, `tier`, `mode`, `status`, `state`, `format`, `scheme`, `version`, `os`, `arch`, `family`, `source`, `provider`, `present`, `known`, `set`, `enabled`, `configured`, `verified`, `valid`, `found`, `missing`. A name that starts with `has`, `is`, `uses`, `with`, `num`, `n`, `count`, `total`, `max`, `min` or `avg` states a fact about the thing and is not flagged (`has_email`, `num_users`). So `user_id`, `host`, `peer_port` and `node_id` are identifier-like; `user_count`, `email_kind` and `has_email` are not. Waivable per field, in the field's `waivers`.",
         example: "```yaml\n      user_id: { type: count, category: interaction, description: Which account ran the command. }\n```",
         fix: "Send the coarse fact the decision needs under a name that says so (`is_logged_in`, `account_kind`, `user_count`), or drop the field. If the name misleads and the field identifies nothing, rename it, or waive the rule for the field with the reason and the review.",
+        code_label: "named like an identifier",
         manifest_label: "named like an identifier",
         waivable: Field,
     }
@@ -420,7 +421,7 @@ rules! {
     INVALID_WAIVER = "TL028" "invalid-waiver" Error Linter {
         summary: "a waiver cannot be granted: it names an unknown rule, a rule that cannot be waived or a rule of the wrong scope, or lacks a real reason or review",
         why: "a waiver records a reviewed exception to the policy; one without a reason and a review, or one of a rule the compiler enforces, hides a privacy problem instead of documenting a decision",
-        details: "A waiver lists `rule` (an id such as `TL023` or a name such as `identifier-like-field`), `reason` and `review` (a pull request, an issue or a review document); neither may be a placeholder. Waivable under an event's `waivers`: TL019 `retention-over-limit`, TL022 `fingerprinting-risk`, TL025 `expiry-too-far`, TL026 `never-expires`. Waivable under a field's `waivers`: TL020 `category-not-allowed`, TL023 `identifier-like-field`, TL024 `category-understated`. The rules the compiler enforces (TL001 to TL014) can never be waived: a forbidden type stays forbidden. A rule is waived once per event or field. Every granted waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\".",
+        details: "A waiver lists `rule` (an id such as `TL023` or a name such as `identifier-like-field`), `reason` and `review` (a pull request, an issue or a review document); neither may be a placeholder. Waivable under an event's `waivers`: TL019 `retention-over-limit`, TL022 `fingerprinting-risk`, TL025 `expiry-too-far`, TL026 `never-expires`. Waivable under a field's `waivers`: TL020 `category-not-allowed`, TL023 `identifier-like-field`, TL024 `category-understated`, TL036 `timestamp-like-field`, TL037 `duration-like-field`, TL038 `size-like-field`. The rules that judge a field by its name (TL023, TL036 to TL038) are enforced by the compiler too, which reads the same waivers. The rules about types and shapes (TL001 to TL014) can never be waived: a forbidden type stays forbidden. A rule is waived once per event or field. Every granted waiver is listed in `TELEMETRY.md` under \"Exceptions to the policy\".",
         example: "```yaml\n      query:\n        type: count\n        category: interaction\n        waivers:\n          - rule: TL006\n            reason: the query is short\n            review: TODO\n```",
         fix: "Name a waivable rule of the right scope with a real reason and review, or remove the waiver and fix the finding.",
         manifest_label: "cannot be granted",
@@ -482,6 +483,36 @@ rules! {
         example: "```yaml\n      retries: { type: count, max: 10, category: technical, description: Retries. }\n```",
         fix: "Say what the value means and in which unit or range, such as `How many times the download was retried, up to 10`.",
         manifest_label: "repeats the name",
+    }
+    TIMESTAMP_LIKE_FIELD = "TL036" "timestamp-like-field" Error CompilerAndLinter {
+        summary: "a number's name says it holds a point in time: a date or a time of day",
+        why: "an exact time links an event to the moment a person did something, and to their other traces at that moment; the envelope already carries the hour",
+        details: "Applies to numbers: a `count` declared in the manifest, an integer or a float in `init`'s drafts. The name is split at `_` into words. It names a point in time when any word is one of `timestamp`, `ts`, `epoch`, `datetime`, `unix`, or when its last word, after trailing units of time (`ns`, `nanos`, `nanoseconds`, `us`, `usec`, `usecs`, `micros`, `microseconds`, `ms`, `msec`, `msecs`, `millis`, `milliseconds`, `sec`, `secs`, `seconds`, `mins`, `minutes`) are set aside, is one of `at`, `when`, `date`, `time`, `day`, `since`: `started_at`, `created_at_ms`, `epoch_secs`, `crashed_when`. A name is not flagged when its last word makes it a bucket, a class or a proportion (`bucket`, `buckets`, `tier`, `tiers`, `class`, `kind`, `type`, `category`, `level`, `range`, `ratio`, `rate`, `percent`, `pct`, `share`, `fraction`, `version`, `format`, `mode`, `status`, `state`, `enabled`, `known`, `exceeded`, `set`), or when its first word states a fact (`is`, `has`, `uses`, `with`, `was`, `should`). Waivable per field, in the field's `waivers`.",
+        example: "```rust\n#[telemetry_event]\nstruct CommandFinished { started_at: u64 }\n```",
+        fix: "Drop the field: every record carries the hour it was sent in (the `hour` context). To say how long ago something happened, send a `duration_bucket`. If the name misleads, rename the field after what it counts.",
+        code_label: "named like a point in time",
+        manifest_label: "declared as a number",
+        waivable: Field,
+    }
+    DURATION_LIKE_FIELD = "TL037" "duration-like-field" Error CompilerAndLinter {
+        summary: "a number's name says it holds a precise duration",
+        why: "a precise duration is a fingerprint: to the millisecond it tells one machine and one run from another, and links events across services",
+        details: "Applies to numbers: a `count` declared in the manifest, an integer or a float in `init`'s drafts. The name is split at `_` into words. It names a precise duration when any word is one of `duration`, `elapsed`, `latency`, `took`, `uptime`, `delay`, `rtt`, `ttfb`, `runtime`, or when its last word is a unit of time: `ns`, `nanos`, `nanoseconds`, `us`, `usec`, `usecs`, `micros`, `microseconds`, `ms`, `msec`, `msecs`, `millis`, `milliseconds`, `sec`, `secs`, `seconds`, `mins`, `minutes` (`load_ms`, `elapsed_us`, `response_latency`). A name that reads as a point in time is TL036 instead. A name is not flagged when its last word makes it a bucket, a class or a proportion (`bucket`, `buckets`, `tier`, `tiers`, `class`, `kind`, `type`, `category`, `level`, `range`, `ratio`, `rate`, `percent`, `pct`, `share`, `fraction`, `version`, `format`, `mode`, `status`, `state`, `enabled`, `known`, `exceeded`, `set`), or when its first word states a fact (`is`, `has`, `uses`, `with`, `was`, `should`). Waivable per field, in the field's `waivers`.",
+        example: "```rust\n#[telemetry_event]\nstruct ProjectLoaded { load_ms: u64 }\n```",
+        fix: "Send a `duration_bucket` with `telemetry_core::DurationBucket`, which sends only the bucket the duration falls in. If the name misleads, rename the field after what it counts.",
+        code_label: "named like a precise duration",
+        manifest_label: "declared as a number",
+        waivable: Field,
+    }
+    SIZE_LIKE_FIELD = "TL038" "size-like-field" Error CompilerAndLinter {
+        summary: "a number's name says it holds an exact size or a system spec",
+        why: "exact sizes and machine specs, combined, single out an installation, and the size of a user's files or prompts tells about their content",
+        details: "Applies to numbers: a `count` declared in the manifest, an integer or a float in `init`'s drafts. The name is split at `_` into words. It names an exact size or a detail of the machine when any word is one of `bytes`, `byte`, `kb`, `kib`, `mb`, `mib`, `gb`, `gib`, `tb`, `tib`, `size`, `capacity`, `ram`, `memory`, `mem`, `heap`, `rss`, `vram`, `disk`, `storage`, `tokens`, `chars`, `characters`, `cores`, `cpus`, `gpus`, `pixels`, `dpi`, `resolution`, or when its last word is one of `len`, `length` (`total_ram`, `heap_bytes`, `volume_capacity`, `num_cpus`, `input_tokens`). Exact sizes and specs, combined, fingerprint a machine; a size also tells how large a user's files or prompts are. A name is not flagged when its last word makes it a bucket, a class or a proportion (`bucket`, `buckets`, `tier`, `tiers`, `class`, `kind`, `type`, `category`, `level`, `range`, `ratio`, `rate`, `percent`, `pct`, `share`, `fraction`, `version`, `format`, `mode`, `status`, `state`, `enabled`, `known`, `exceeded`, `set`), or when its first word states a fact (`is`, `has`, `uses`, `with`, `was`, `should`). Waivable per field, in the field's `waivers`.",
+        example: "```rust\n#[telemetry_event]\nstruct Started { total_ram: u64 }\n```",
+        fix: "Send a `size_bucket` with `telemetry_core::SizeBucket`, or a tier as a fieldless enum (`small`, `medium`, `large`). If the name misleads, rename the field after what it counts.",
+        code_label: "named like an exact size",
+        manifest_label: "declared as a number",
+        waivable: Field,
     }
 }
 
@@ -717,14 +748,17 @@ mod tests {
         assert_eq!(
             waivable,
             [
-                "TL019", "TL020", "TL022", "TL023", "TL024", "TL025", "TL026"
+                "TL019", "TL020", "TL022", "TL023", "TL024", "TL025", "TL026", "TL036", "TL037",
+                "TL038"
             ]
         );
+        // The compiler enforces only the waivable rules that judge a field by its
+        // name, and reads the same waivers.
+        let by_name = ["TL023", "TL036", "TL037", "TL038"];
         for scope in [WaiverScope::Event, WaiverScope::Field] {
             for rule in super::waivable(scope) {
-                assert_eq!(
-                    rule.enforced,
-                    Enforced::Linter,
+                assert!(
+                    rule.enforced == Enforced::Linter || by_name.contains(&rule.id),
                     "{} is compiler-enforced",
                     rule.id
                 );
@@ -781,7 +815,7 @@ mod tests {
         assert!(policy.contains("| `max_combinations` | 10,000 |"));
         assert!(policy.contains("| `allowed_categories` | `[technical, interaction]` |"));
         assert!(policy.contains(
-            "Waivable on an event (`events.<name>.waivers`): TL019, TL022, TL025, TL026. Waivable on a field: TL020, TL023, TL024."
+            "Waivable on an event (`events.<name>.waivers`): TL019, TL022, TL025, TL026. Waivable on a field: TL020, TL023, TL024, TL036, TL037, TL038."
         ));
     }
 

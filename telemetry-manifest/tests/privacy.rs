@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use telemetry_manifest::{
-    Date, Finding, ValidManifest, apply_waivers, check_policy, check_privacy, check_waivers,
+    Date, EventStruct, Finding, GroupStruct, StructField, ValidManifest, apply_waivers,
+    check_event_struct, check_group_struct, check_policy, check_privacy, check_waivers,
     load_policy_path, parse_str, validate,
 };
 
@@ -94,7 +95,20 @@ fn waivers_match_their_finding_and_unused_ones_are_reported() {
     let events = "  e:\n    description: d\n    purpose: p\n    owner: o\n    since: 1.0.0\n    expires: never\n    waivers:\n      - { rule: never-expires, reason: a standing health signal, review: PR 1 }\n      - { rule: TL025, reason: not needed, review: PR 2 }\n    fields:\n      user_id:\n        type: bool\n        category: technical\n        description: Whether a user is signed in.\n        waivers:\n          - { rule: TL023, reason: only whether someone is signed in, review: PR 3 }\n";
     let (parsed, valid) = manifest("", events);
     assert!(check_waivers(&parsed).is_empty());
-    let findings = check_privacy(&valid, today());
+    // TL023 judges the struct's field by its name, as the compiler does.
+    let ty: syn::Type = syn::parse_str("bool").unwrap();
+    let mut findings = check_privacy(&valid, today());
+    findings.extend(check_event_struct(
+        &valid,
+        &EventStruct {
+            ident: "E".to_owned(),
+            event: "e".to_owned(),
+            fields: vec![StructField {
+                name: "user_id".to_owned(),
+                ty: &ty,
+            }],
+        },
+    ));
     assert_eq!(ids(&findings), ["TL026", "TL023"]);
     let waived = apply_waivers(&valid, findings);
     assert!(waived.kept.is_empty(), "{:#?}", waived.kept);
@@ -109,7 +123,18 @@ fn a_group_field_is_waived_on_the_group() {
     let parsed = parse_str(text).expect("parses");
     let (valid, _) = validate(&parsed);
     assert!(check_waivers(&parsed).is_empty());
-    let findings = check_privacy(&valid, today());
+    let ty: syn::Type = syn::parse_str("bool").unwrap();
+    let findings = check_group_struct(
+        &valid,
+        &GroupStruct {
+            ident: "Who".to_owned(),
+            group: "who".to_owned(),
+            fields: vec![StructField {
+                name: "host".to_owned(),
+                ty: &ty,
+            }],
+        },
+    );
     assert_eq!(ids(&findings), ["TL023"]);
     assert_eq!(findings[0].group.as_deref(), Some("who"));
     let waived = apply_waivers(&valid, findings);

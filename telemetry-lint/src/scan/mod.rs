@@ -104,6 +104,8 @@ pub struct StructItem {
     pub span: SourceSpan,
     /// Where its generic parameters stand, when it has any (or a `where` clause).
     pub generics: Option<SourceSpan>,
+    /// The names of its type parameters (`P` of `Envelope<P>`).
+    pub type_params: Vec<String>,
     /// Its fields.
     pub body: Body,
     /// `#[telemetry_event]` and `#[telemetry_group]` on it.
@@ -145,6 +147,8 @@ pub struct EnumItem {
     pub span: SourceSpan,
     /// Where its generic parameters stand, when it has any.
     pub generics: Option<SourceSpan>,
+    /// The names of its type parameters.
+    pub type_params: Vec<String>,
     /// Its variants, in declaration order.
     pub variants: Vec<Variant>,
     /// `#[telemetry_event]` and `#[telemetry_group]` on it.
@@ -720,6 +724,11 @@ impl Indexer<'_> {
             derives: attrs::derives_of(&item.attrs, self.renames),
             span: self.span(item.ident.span()),
             generics: self.generics(&item.generics),
+            type_params: item
+                .generics
+                .type_params()
+                .map(|p| p.ident.to_string())
+                .collect(),
             body: self.body(&item.fields),
             marks,
             serde: SerdeContainer::of(&item.attrs),
@@ -747,6 +756,11 @@ impl Indexer<'_> {
             derives: attrs::derives_of(&item.attrs, self.renames),
             span: self.span(item.ident.span()),
             generics: self.generics(&item.generics),
+            type_params: item
+                .generics
+                .type_params()
+                .map(|p| p.ident.to_string())
+                .collect(),
             variants,
             marks: Marks::of(&item.attrs, self.renames, self.lines),
             serde: SerdeContainer::of(&item.attrs),

@@ -6,7 +6,7 @@
 
 use telemetry_manifest::{
     CodeTarget, Enforced, EventStruct, Finding, GroupStruct, StructField, TypeClass, ValidManifest,
-    check_event_struct, check_group_struct, classify_type, line_column,
+    apply_waivers, check_event_struct, check_group_struct, classify_type, line_column,
 };
 
 use super::expand::{FieldPlan, Plan};
@@ -113,6 +113,9 @@ pub(crate) fn check<'a>(
             },
         ),
     };
+    // The rules that judge a field by its name can be waived in the manifest; the
+    // compiler reads the same waivers as the linter.
+    let findings = apply_waivers(valid, findings).kept;
     for finding in &findings {
         let text = format!(
             "{}{}",

@@ -15,6 +15,7 @@
 //! assert_eq!(finding.rule.id, "TL007");
 //! ```
 
+use super::meaning::check_field_name;
 use crate::finding::{CodeTarget, Finding, Owner};
 use crate::model::ByteSpan;
 use crate::rules;
@@ -167,7 +168,14 @@ pub(super) fn check_fields_one<'s>(
             );
         }
         Some(declared) => {
+            // A field whose type is wrong, or not known from the syntax, is
+            // reported for its type alone: what its name says is judged once the
+            // type is one of the vocabulary's and carries the declared type.
             if let Some(finding) = check_declared_type(owner, declared, index, field) {
+                findings.push(finding);
+            } else if matches!(classify_type(field.ty), TypeClass::Carries { .. })
+                && let Some(finding) = check_field_name(owner, index, declared)
+            {
                 findings.push(finding);
             }
         }

@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `shape.rs` | the item an attribute stands on | TL012 |
 //! | `fields.rs` | one struct field against its declaration | TL002 to TL011, TL013 |
+//! | `meaning.rs` | what a number's name says it holds | TL036, TL037, TL038 |
 //! | `structs.rs` | an event struct against its event | TL001, and the field checks |
 //! | `groups.rs` | a group struct against its group; an event's embeddings | TL030, TL032 |
 //! | `policy.rs` | the manifest against its policy | TL016 to TL020 |
@@ -21,6 +22,7 @@
 
 mod fields;
 mod groups;
+mod meaning;
 mod policy;
 mod privacy;
 mod shape;
@@ -33,6 +35,7 @@ pub use fields::{
     type_mismatch_message,
 };
 pub use groups::{GroupStruct, check_group_struct};
+pub use meaning::{NameMeaning, check_name, check_number_name, number_meaning};
 pub use policy::check_policy;
 pub use privacy::{ASSUMED_VERSION_VALUES, Cardinality, check_privacy};
 pub use shape::{ItemShape, ShapeProblem, check_shape};

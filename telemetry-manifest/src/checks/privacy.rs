@@ -6,9 +6,10 @@
 //!
 //! - fingerprinting: how many distinct value combinations an event can take
 //!   ([`Cardinality`], TL022);
-//! - names: a field named like an identifier (TL023, [`IDENTIFIER_LAST_WORDS`] and
-//!   [`IDENTIFIER_FIRST_WORDS`]), or after content or facts of a higher data
-//!   category than declared (TL024, [`CATEGORY_HINTS`]);
+//! - names: a field named after content or facts of a higher data category than
+//!   declared (TL024, [`CATEGORY_HINTS`]); the words that make a name
+//!   identifier-like ([`IDENTIFIER_LAST_WORDS`] and [`IDENTIFIER_FIRST_WORDS`]) are
+//!   here too, judged with the struct's fields (TL023, `meaning.rs`);
 //! - time and scale: expiry too far ahead or `never` (TL025, TL026), too many events
 //!   (TL027).
 //!
@@ -24,7 +25,7 @@
 //!     .iter()
 //!     .map(|f| f.rule.id)
 //!     .collect();
-//! assert_eq!(rules, ["TL022", "TL026", "TL023"]);
+//! assert_eq!(rules, ["TL022", "TL026"]);
 //! assert_eq!(Cardinality::of(&manifest.events[0].fields[0]), Cardinality::Unbounded);
 //! ```
 
@@ -139,6 +140,9 @@ pub const IDENTIFIER_LAST_WORDS: &[(&str, &str)] = &[
     ("peer", "a network peer"),
     ("address", "an address"),
     ("addr", "an address"),
+    ("port", "a network port"),
+    ("ptr", "a memory address"),
+    ("pointer", "a memory address"),
     ("phone", "a phone number"),
     ("serial", "a serial number"),
     ("ssn", "a national identity number"),
@@ -233,7 +237,7 @@ pub const FACT_FIRST_WORDS: &[&str] = &[
 /// Why a field's name makes it identifier-like: what it names.
 ///
 /// Returns `None` for names that are not identifier-like (see TL023's docs).
-pub fn identifier_like(name: &str) -> Option<&'static str> {
+pub(crate) fn identifier_like(name: &str) -> Option<&'static str> {
     let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
     let (first, last) = (*words.first()?, *words.last()?);
     if FACT_FIRST_WORDS.contains(&first) && words.len() > 1 {
@@ -524,20 +528,9 @@ fn check_expiry(
 
 fn check_field_name(owner: Owner<'_>, field: &FieldDef, findings: &mut Vec<Finding>) {
     let name = &field.name.value;
-    if let Some(what) = identifier_like(name) {
-        findings.push(
-            owner
-                .tag(Finding::new(
-                    rules::IDENTIFIER_LIKE_FIELD,
-                    format!(
-                        "field `{name}` of {owner} has a name that says it holds {what}, although its type is `{}`",
-                        field.ty.value
-                    ),
-                    "rename the field after the coarse fact it sends (such as `is_signed_in`, `account_kind` or `user_count`), or drop it; if it identifies nothing and the name must stay, waive TL023 in the field's `waivers` with the reason and the review",
-                ))
-                .field(name)
-                .at_manifest(field.name.span),
-        );
+    // A number with an identifier-like name is TL023, judged with the struct's
+    // fields (see `meaning.rs`); its category is not judged again.
+    if field.ty.value == FieldType::Count && identifier_like(name).is_some() {
         return;
     }
     let declared = field.category.value;

@@ -45,6 +45,7 @@ use telemetry_manifest::{
     FieldType, Level, Rule, StructField, TypeClass, check_field_type, classify_type,
     default_event_name, rules, type_to_string,
 };
+use telemetry_manifest::{Owner, check_name};
 
 mod draft;
 
@@ -642,6 +643,7 @@ impl<'a> Drafter<'a> {
                         doc: v.doc.clone().or_else(|| e.doc.clone()),
                         body: &v.body,
                         serde: &NO_SERDE,
+                        params: &e.type_params,
                     }
                 })
                 .collect(),
@@ -691,6 +693,7 @@ impl<'a> Drafter<'a> {
                     unit.file,
                     unit.body,
                     unit.serde,
+                    unit.params,
                     ("", ""),
                     &mut stack,
                     &mut fields,
@@ -735,6 +738,7 @@ impl<'a> Drafter<'a> {
         file: usize,
         body: &'a Body,
         serde: &SerdeContainer,
+        params: &[String],
         prefix: (&str, &str),
         stack: &mut Vec<String>,
         out: &mut Vec<DraftField>,
@@ -753,10 +757,14 @@ impl<'a> Drafter<'a> {
                 .clone()
                 .unwrap_or_else(|| serde.apply(&def.name))
                 .to_snake_case();
-            let join = |prefix: &str, name: String| match (prefix.is_empty(), def.serde.flatten) {
-                (true, _) => name,
-                (false, true) => prefix.to_owned(),
-                (false, false) => format!("{prefix}_{name}"),
+            // A flattened struct's fields come in with the prefix of the level
+            // they are sent at.
+            let join = |prefix: &str, name: String| {
+                if prefix.is_empty() {
+                    name
+                } else {
+                    format!("{prefix}_{name}")
+                }
             };
             let name = join(prefix, sent);
             let rust_name = join(rust_prefix, def.name.clone());
@@ -794,9 +802,36 @@ impl<'a> Drafter<'a> {
                 out.push(field);
                 continue;
             }
+            if let Some(param) = type_param(&def.ty, params) {
+                // The event does not say what the field holds: any type fits.
+                let forbidden = rules::UNTYPED_VALUE_FIELD;
+                let message = format!(
+                    "field `{name}` of event `{event}` has type `{param}`, a type parameter, which can carry any value at all"
+                );
+                let help = "give the field a concrete type from the manifest's vocabulary, or declare each payload the parameter stands for as an event of its own".to_owned();
+                let index = self.rule_finding(&site, forbidden, message, help);
+                field.outcome = FieldOutcome::Rejected { finding: index };
+                out.push(field);
+                continue;
+            }
             match self.classify(&def.ty, &site, 0) {
                 Resolved::Field(outcome) => {
-                    field.outcome = outcome;
+                    field.outcome = match outcome {
+                        // A kept field is judged by its name too, as the compiler
+                        // will judge it: `started_at: u64` is a point in time.
+                        FieldOutcome::Kept { ty, .. }
+                            if let Some(finding) = check_name(Owner::Event(event), &name, ty) =>
+                        {
+                            let index = self.rule_finding(
+                                &site,
+                                finding.rule,
+                                finding.message,
+                                finding.help,
+                            );
+                            FieldOutcome::Rejected { finding: index }
+                        }
+                        outcome => outcome,
+                    };
                     out.push(field);
                 }
                 Resolved::Struct(nested) => {
@@ -837,6 +872,7 @@ impl<'a> Drafter<'a> {
                             nested.file,
                             &nested.body,
                             &nested.serde,
+                            &nested.type_params,
                             inner,
                             stack,
                             out,
@@ -890,9 +926,18 @@ impl<'a> Drafter<'a> {
                     finding: self.unvetted(site, message, help),
                 })
             }
-            TypeClass::Unvetted { .. } if is_float(ty) => {
+            TypeClass::Unvetted { .. } if is_number(ty) => {
+                // A float or a signed integer whose name says what it holds is
+                // judged as a number.
+                if let Some(finding) =
+                    check_name(Owner::Event(site.event), site.field, FieldType::Count)
+                {
+                    let index =
+                        self.rule_finding(site, finding.rule, finding.message, finding.help);
+                    return Resolved::Field(FieldOutcome::Rejected { finding: index });
+                }
                 let message = format!(
-                    "field `{}` of event `{}` has type `{}`, a floating-point number, which the manifest's vocabulary does not carry",
+                    "field `{}` of event `{}` has type `{}`, a number the manifest's vocabulary does not carry (a `count` is unsigned and bounded)",
                     site.field,
                     site.event,
                     type_to_string(ty)
@@ -1081,6 +1126,8 @@ struct EventUnit<'a> {
     body: &'a Body,
     /// The serde container attributes that name those fields.
     serde: &'a SerdeContainer,
+    /// The type parameters of the struct or enum the fields belong to.
+    params: &'a [String],
 }
 
 /// The event a struct sends.
@@ -1094,6 +1141,7 @@ fn struct_unit(s: &StructItem) -> EventUnit<'_> {
         doc: s.doc.clone(),
         body: &s.body,
         serde: &s.serde,
+        params: &s.type_params,
     }
 }
 
@@ -1117,13 +1165,16 @@ fn is_static_str(ty: &syn::Type) -> bool {
     }
 }
 
-/// Whether a type is `f32` or `f64`, or an `Option` of one.
-fn is_float(ty: &syn::Type) -> bool {
+/// Whether a type is a number the vocabulary does not carry (a float, a signed
+/// or 128-bit integer), or an `Option` of one.
+fn is_number(ty: &syn::Type) -> bool {
+    const NUMBERS: [&str; 9] = [
+        "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u128",
+    ];
     match ty {
         syn::Type::Path(path) => {
-            path.path.is_ident("f32")
-                || path.path.is_ident("f64")
-                || option_inner(path).is_some_and(is_float)
+            NUMBERS.iter().any(|n| path.path.is_ident(n))
+                || option_inner(path).is_some_and(is_number)
         }
         _ => false,
     }
@@ -1160,6 +1211,18 @@ struct Site<'s> {
     file: usize,
     at: SourceSpan,
     range: SourceSpan,
+}
+
+/// The type parameter of the item a field's type is, seen through `Option`.
+fn type_param<'p>(ty: &syn::Type, params: &'p [String]) -> Option<&'p str> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if let Some(inner) = option_inner(path) {
+        return type_param(inner, params);
+    }
+    let ident = path.path.get_ident()?.to_string();
+    params.iter().find(|p| **p == ident).map(String::as_str)
 }
 
 /// The types a variant holds.
