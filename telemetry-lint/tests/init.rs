@@ -227,7 +227,7 @@ fn nested_structs_are_flattened_up_to_the_depth_limit() {
             ("build_ran.cache_hits", "count"),
             ("build_ran.cache_misses", "count"),
             ("build_ran.deep_level2_level3_level4_level5", "TL013"),
-            ("build_ran.host_cpus", "count"),
+            ("build_ran.host_cpus", "TL038"),
             ("build_ran.host_hostname", "TL006"),
             ("build_ran.host_os", "os_family"),
         ]

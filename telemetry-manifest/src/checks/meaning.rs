@@ -205,18 +205,22 @@ pub fn check_name(owner: Owner<'_>, name: &str, ty: FieldType) -> Option<Finding
     if ty != FieldType::Count {
         return None;
     }
-    match identifier_like(name) {
-        Some(what) => Some(
-            owner
-                .tag(Finding::new(
-                    rules::IDENTIFIER_LIKE_FIELD,
-                    format!("field `{name}` of {owner} is a number whose name says it holds {what}"),
-                    "send the coarse fact the decision needs under a name that says so (such as `is_signed_in`, `account_kind` or `user_count`), or drop the field; if it identifies nothing and the name must stay, waive TL023 in the field's `waivers` with the reason and the review",
-                ))
-                .field(name),
-        ),
-        None => check_number_name(owner, name),
+    // What a number measures is the more precise reading (`host_cpus` is a spec,
+    // `session_ms` a duration); a number that measures nothing of the kind is
+    // judged as a possible identifier.
+    if let Some(finding) = check_number_name(owner, name) {
+        return Some(finding);
     }
+    let what = identifier_like(name)?;
+    Some(
+        owner
+            .tag(Finding::new(
+                rules::IDENTIFIER_LIKE_FIELD,
+                format!("field `{name}` of {owner} is a number whose name says it holds {what}"),
+                "send the coarse fact the decision needs under a name that says so (such as `is_signed_in`, `account_kind` or `user_count`), or drop the field; if it identifies nothing and the name must stay, waive TL023 in the field's `waivers` with the reason and the review",
+            ))
+            .field(name),
+    )
 }
 
 /// The finding for field `field` of `owner`, a number, when its name gives it a

@@ -942,7 +942,12 @@ impl<'a> Drafter<'a> {
                     site.event,
                     type_to_string(ty)
                 );
-                let help = "send the value bucketed: a fieldless enum of ranges (such as `low`, `medium`, `high` for a ratio), a `duration_bucket` or a `size_bucket`".to_owned();
+                let help = if is_float(ty) {
+                    "send the value bucketed: a fieldless enum of ranges (such as `low`, `medium`, `high` for a ratio), a `duration_bucket` or a `size_bucket`"
+                } else {
+                    "send an unsigned integer declared `count` with a `max` or `buckets`, or a fieldless enum of the values that matter (such as `success` and `failure` for an exit code)"
+                }
+                .to_owned();
                 Resolved::Field(FieldOutcome::Rejected {
                     finding: self.unvetted(site, message, help),
                 })
@@ -1161,6 +1166,18 @@ fn is_static_str(ty: &syn::Type) -> bool {
         }
         syn::Type::Path(path) => option_inner(path).is_some_and(is_static_str),
         syn::Type::Paren(inner) => is_static_str(&inner.elem),
+        _ => false,
+    }
+}
+
+/// Whether a type is `f32` or `f64`, or an `Option` of one.
+fn is_float(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(path) => {
+            path.path.is_ident("f32")
+                || path.path.is_ident("f64")
+                || option_inner(path).is_some_and(is_float)
+        }
         _ => false,
     }
 }
