@@ -595,11 +595,11 @@ fn yes_and_null_stay_text() {
 fn a_line_break_in_a_field_doc_joins_the_paragraph() {
     let (description, fields) = draft(
         "#[doc = \"Saved,\\n  to disk: \\\"atomically\\\"\\n\\nNot part of it.\"]\n\
-         pub struct Saved {\n    #[doc = \"one\\ntwo\\tthree\\r\"]\n    pub bytes: u64,\n}\n",
+         pub struct Saved {\n    #[doc = \"one\\ntwo\\tthree\\r\"]\n    pub retries: u64,\n}\n",
         "saved",
     );
     assert_eq!(description, "Saved, to disk: \"atomically\"");
-    assert_eq!(field_description(&fields, "bytes"), "one two\tthree");
+    assert_eq!(field_description(&fields, "retries"), "one two\tthree");
 }
 
 #[test]

@@ -751,12 +751,17 @@ impl<'a> Drafter<'a> {
             if def.serde.skip || is_marker(&def.ty) {
                 continue;
             }
-            let sent = def
-                .serde
-                .rename
-                .clone()
-                .unwrap_or_else(|| serde.apply(&def.name))
-                .to_snake_case();
+            // The name serde sends, in snake_case as the manifest wants it when a
+            // rename changed it; the Rust name as written otherwise.
+            let sent = match def.serde.rename.clone() {
+                Some(renamed) => renamed,
+                None => serde.apply(&def.name),
+            };
+            let sent = if sent == def.name {
+                sent
+            } else {
+                sent.to_snake_case()
+            };
             // A flattened struct's fields come in with the prefix of the level
             // they are sent at.
             let join = |prefix: &str, name: String| {
