@@ -92,11 +92,11 @@ fn combinations_see_through_groups() {
 
 #[test]
 fn waivers_match_their_finding_and_unused_ones_are_reported() {
-    let events = "  e:\n    description: d\n    purpose: p\n    owner: o\n    since: 1.0.0\n    expires: never\n    waivers:\n      - { rule: never-expires, reason: a standing health signal, review: PR 1 }\n      - { rule: TL025, reason: not needed, review: PR 2 }\n    fields:\n      user_id:\n        type: bool\n        category: technical\n        description: Whether a user is signed in.\n        waivers:\n          - { rule: TL023, reason: only whether someone is signed in, review: PR 3 }\n";
+    let events = "  e:\n    description: d\n    purpose: p\n    owner: o\n    since: 1.0.0\n    expires: never\n    waivers:\n      - { rule: never-expires, reason: a standing health signal, review: PR 1 }\n      - { rule: TL025, reason: not needed, review: PR 2 }\n    fields:\n      user_id:\n        type: count\n        max: 10\n        category: technical\n        description: Which of ten test accounts ran it.\n        waivers:\n          - { rule: TL023, reason: only one of ten test accounts, review: PR 3 }\n";
     let (parsed, valid) = manifest("", events);
     assert!(check_waivers(&parsed).is_empty());
-    // TL023 judges the struct's field by its name, as the compiler does.
-    let ty: syn::Type = syn::parse_str("bool").unwrap();
+    // TL023 judges the struct's number by its name, as the compiler does.
+    let ty: syn::Type = syn::parse_str("u8").unwrap();
     let mut findings = check_privacy(&valid, today());
     findings.extend(check_event_struct(
         &valid,
@@ -119,11 +119,11 @@ fn waivers_match_their_finding_and_unused_ones_are_reported() {
 
 #[test]
 fn a_group_field_is_waived_on_the_group() {
-    let text = "version: 1\nproject: { name: p, retention_days: 30 }\ngroups:\n  who:\n    fields:\n      host:\n        type: bool\n        category: technical\n        waivers:\n          - { rule: identifier-like-field, reason: whether the host is known, review: PR 4 }\nevents:\n  e:\n    groups: [who]\n";
+    let text = "version: 1\nproject: { name: p, retention_days: 30 }\ngroups:\n  who:\n    fields:\n      host:\n        type: count\n        max: 3\n        category: technical\n        waivers:\n          - { rule: identifier-like-field, reason: one of three build hosts, review: PR 4 }\nevents:\n  e:\n    groups: [who]\n";
     let parsed = parse_str(text).expect("parses");
     let (valid, _) = validate(&parsed);
     assert!(check_waivers(&parsed).is_empty());
-    let ty: syn::Type = syn::parse_str("bool").unwrap();
+    let ty: syn::Type = syn::parse_str("u8").unwrap();
     let findings = check_group_struct(
         &valid,
         &GroupStruct {

@@ -11,11 +11,11 @@
 //!     EventStruct, StructField, apply_waivers, check_event_struct, check_waivers, parse_str,
 //!     validate,
 //! };
-//! let text = "version: 1\nproject: { name: p, retention_days: 30 }\nevents:\n  e:\n    fields:\n      user_id:\n        type: bool\n        category: technical\n        waivers: [{ rule: TL023, reason: a flag, review: PR 7 }]\n";
+//! let text = "version: 1\nproject: { name: p, retention_days: 30 }\nevents:\n  e:\n    fields:\n      user_id:\n        type: count\n        max: 3\n        category: technical\n        waivers: [{ rule: TL023, reason: one of three test accounts, review: PR 7 }]\n";
 //! let manifest = parse_str(text).unwrap();
 //! let (valid, _) = validate(&manifest);
 //! assert!(check_waivers(&manifest).is_empty());
-//! let ty: syn::Type = syn::parse_str("bool").unwrap();
+//! let ty: syn::Type = syn::parse_str("u8").unwrap();
 //! let fields = vec![StructField { name: "user_id".to_owned(), ty: &ty }];
 //! let item = EventStruct { ident: "E".to_owned(), event: "e".to_owned(), fields };
 //! let waived = apply_waivers(&valid, check_event_struct(&valid, &item));
