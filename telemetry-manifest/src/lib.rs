@@ -67,9 +67,10 @@ mod vocab;
 
 pub use checks::{
     ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, ShapeProblem,
-    StructField, Waived, apply_waivers, check_enum_variants, check_event_struct, check_field_type,
-    check_group_struct, check_policy, check_privacy, check_shape, check_waivers,
-    default_event_name, enum_values_message, type_mismatch_help, type_mismatch_message,
+    StructField, VariantShape, Waived, apply_waivers, check_enum_variants, check_event_struct,
+    check_field_type, check_group_struct, check_policy, check_privacy, check_shape, check_waivers,
+    default_event_name, enum_name_problem, enum_values_message, type_mismatch_help,
+    type_mismatch_message,
 };
 pub use finding::{CodeTarget, Finding, Owner};
 pub use load::{

@@ -6,7 +6,7 @@
 //!
 //! | file | checks | rules |
 //! |---|---|---|
-//! | `shape.rs` | the item an attribute stands on | TL012 |
+//! | `shape.rs` | the item an attribute stands on, and each variant of an enum of events | TL012 |
 //! | `fields.rs` | one struct field against its declaration | TL002 to TL011, TL013 |
 //! | `structs.rs` | an event struct against its event | TL001, and the field checks |
 //! | `groups.rs` | a group struct against its group; an event's embeddings | TL030, TL032 |
@@ -33,6 +33,6 @@ pub use fields::{
 pub use groups::{GroupStruct, check_group_struct};
 pub use policy::check_policy;
 pub use privacy::{ASSUMED_VERSION_VALUES, Cardinality, check_privacy};
-pub use shape::{ItemShape, ShapeProblem, check_shape};
+pub use shape::{ItemShape, ShapeProblem, VariantShape, check_shape, enum_name_problem};
 pub use structs::{EventStruct, check_event_struct, default_event_name};
 pub use waivers::{Waived, apply_waivers, check_waivers};
