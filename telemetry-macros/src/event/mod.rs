@@ -21,7 +21,10 @@
 //! requires to implement `TelemetryEvent`.
 //!
 //! Every problem becomes a compile error on the tokens at fault, and all of them are
-//! reported in one build. Whatever the errors, the item is emitted unchanged with
+//! reported in one build, each once: a problem of the manifest as a whole (it is
+//! missing, unreadable, or has a finding that belongs to no event and no group) is
+//! reported by the first item of the compiler process that meets it, and a
+//! problem of one event's or group's declaration by the items that send it. Whatever the errors, the item is emitted unchanged with
 //! an impl of `TelemetryEvent` or `TelemetryGroup` (a placeholder one when the
 //! checks failed), so the user sees the real problems and not a cascade of "no
 //! such item" errors.
@@ -110,6 +113,10 @@ impl Errors {
     }
 }
 
+/// Said of an error about the manifest as a whole, which only the first item that
+/// meets it reports (see `manifest.rs`).
+const ONCE: &str = "shown once, on the first item checked against the manifest; no event or group of this crate is checked until it is fixed";
+
 /// Expands `#[telemetry_event(attr)] item` or `#[telemetry_group(attr)] item`;
 /// `local_file` is the source file of the item, when the compiler knows it.
 pub(crate) fn expand(
@@ -175,11 +182,22 @@ pub(crate) fn expand(
         .as_ref()
         .map(|found| manifest::display_path(&found.path))
         .unwrap_or_default();
-    if let Err(message) = &located {
+    // The item as the reporter of a problem that several items share.
+    let item_key = format!(
+        "{}#{attribute}#{}",
+        local_file
+            .as_deref()
+            .map(|file| file.display().to_string())
+            .unwrap_or_default(),
+        parsed.ident
+    );
+    if let Err(message) = &located
+        && manifest::claim_locate_error(message, &item_key)
+    {
         errors.push(syn::Error::new(
             Span::call_site(),
             format!(
-                "cannot check {subject}: {message}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
+                "cannot check {subject}: {message}\n  = note: {ONCE}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
                 manifest::MANIFEST_FILE,
                 manifest::MANIFEST_ENV
             ),
@@ -189,8 +207,10 @@ pub(crate) fn expand(
     let mut shape = None;
     if let Some(found) = &found {
         let source = found.parsed.source.as_str();
+        // Whether this item reports the problems of the manifest as a whole.
+        let reports = || found.parsed.reporter.claim(&item_key);
         match &found.parsed.result {
-            Err(error) => {
+            Err(error) if reports() => {
                 let place = error
                     .span
                     .map(|span| {
@@ -201,11 +221,13 @@ pub(crate) fn expand(
                 errors.push(syn::Error::new(
                     Span::call_site(),
                     format!(
-                        "cannot check {subject}: {shown}{place}: {}\n  = help: {}",
+                        "cannot check {subject}: {shown}{place}: {}\n  = note: {ONCE}\n  = help: {}",
                         error.message, error.help
                     ),
                 ));
             }
+            // Reported by another item.
+            Err(_) => {}
             Ok((valid_manifest, manifest_findings)) => {
                 checked = true;
                 let context = valid::Context {
@@ -213,12 +235,14 @@ pub(crate) fn expand(
                     shown: &shown,
                     source,
                 };
-                valid::report_manifest_level(
-                    &context,
-                    manifest_findings,
-                    parsed.ident.span(),
-                    &mut errors,
-                );
+                if manifest_findings.iter().any(valid::manifest_level) && reports() {
+                    valid::report_manifest_level(
+                        &context,
+                        manifest_findings,
+                        parsed.ident.span(),
+                        &mut errors,
+                    );
+                }
                 shape = input
                     .as_ref()
                     .map(|input| plan_shape(kind, input, &context, manifest_findings, &mut errors));
