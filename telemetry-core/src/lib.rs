@@ -1,9 +1,10 @@
 //! What a program links to send privacy-safe telemetry: the [`TelemetryEvent`] and
 //! [`TelemetryValue`] traits and the value types that are coarse by construction.
 //!
-//! An event is a struct declared once in `telemetry.yaml` (the manifest) and marked
-//! `#[telemetry_event]`; the attribute checks the struct against the manifest at
-//! compile time and implements [`TelemetryEvent`]. Each field's type must implement
+//! An event is declared once in `telemetry.yaml` (the manifest) and sent by a struct
+//! marked `#[telemetry_event]`, or by a variant of an enum so marked; the attribute
+//! checks the struct, or every variant, against the manifest at compile time and
+//! implements [`TelemetryEvent`]. Each field's type must implement
 //! [`TelemetryValue`], which only the vetted types below do:
 //!
 //! | Rust type | manifest type | what is sent |
@@ -54,8 +55,24 @@
 //! struct CommandFinished { command: Command, duration: DurationBucket, success: bool, os: OsFamily }
 //! ```
 //!
-//! `#[telemetry_event]` generates the [`TelemetryEvent`] impl from the manifest. The
-//! same impl written by hand shows what is sent:
+//! An enum sends one event per variant: a variant with named fields (or none) is
+//! checked like a struct, named after the variant in snake_case or by
+//! `#[telemetry(name = "...")]`, and a variant that wraps one event type sends that
+//! type's event:
+//!
+//! ```ignore
+//! #[telemetry_event]
+//! enum Event {
+//!     SessionStarted { theme: Theme, retries: u8 },
+//!     #[telemetry(name = "quit_requested")]
+//!     Quit,
+//!     Finished(CommandFinished),
+//! }
+//! ```
+//!
+//! `#[telemetry_event]` generates the [`TelemetryEvent`] impl from the manifest (and,
+//! for a struct, [`StructEvent`] with its name and fields as constants). The same
+//! impl written by hand shows what is sent:
 //!
 //! ```
 //! use std::time::Duration;
@@ -69,30 +86,36 @@
 //!     success: bool,
 //! }
 //!
+//! const FIELDS: &[FieldMeta] = &[
+//!     FieldMeta {
+//!         name: "duration",
+//!         kind: ValueKind::DurationBucket,
+//!         category: Category::Technical,
+//!         description: "How long it took, bucketed.",
+//!         values: &["<100ms", "100ms-1s", ">=1s"],
+//!         bounds: &[100, 1_000],
+//!         max: None,
+//!     },
+//!     FieldMeta {
+//!         name: "success",
+//!         kind: ValueKind::Bool,
+//!         category: Category::Technical,
+//!         description: "Whether it exited 0.",
+//!         values: &["true", "false"],
+//!         bounds: &[],
+//!         max: None,
+//!     },
+//! ];
+//!
 //! impl TelemetryEvent for CommandFinished {
-//!     const NAME: &'static str = "command_finished";
-//!     const FIELDS: &'static [FieldMeta] = &[
-//!         FieldMeta {
-//!             name: "duration",
-//!             kind: ValueKind::DurationBucket,
-//!             category: Category::Technical,
-//!             description: "How long it took, bucketed.",
-//!             values: &["<100ms", "100ms-1s", ">=1s"],
-//!             bounds: &[100, 1_000],
-//!             max: None,
-//!         },
-//!         FieldMeta {
-//!             name: "success",
-//!             kind: ValueKind::Bool,
-//!             category: Category::Technical,
-//!             description: "Whether it exited 0.",
-//!             values: &["true", "false"],
-//!             bounds: &[],
-//!             max: None,
-//!         },
-//!     ];
+//!     fn name(&self) -> &'static str {
+//!         "command_finished"
+//!     }
+//!     fn fields(&self) -> &'static [FieldMeta] {
+//!         FIELDS
+//!     }
 //!     fn visit_fields(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue)) {
-//!         let [duration, success] = Self::FIELDS else { return };
+//!         let [duration, success] = FIELDS else { return };
 //!         visit(duration, self.duration.to_payload(duration));
 //!         visit(success, self.success.to_payload(success));
 //!     }
@@ -131,7 +154,7 @@ pub mod runtime;
 mod types;
 mod value;
 
-pub use event::{TelemetryEvent, TelemetryGroup};
+pub use event::{StructEvent, TelemetryEvent, TelemetryGroup};
 pub use types::{Arch, DurationBucket, OsFamily, SizeBucket, Version};
 pub use value::{Category, FieldMeta, PayloadValue, TelemetryValue, ValueKind};
 
@@ -146,8 +169,8 @@ pub mod __private {
         ConsentModel, ContextField, EventInfo, OptOut, OptOutKind, ProjectInfo,
     };
     pub use crate::{
-        Category, FieldMeta, PayloadValue, TelemetryEvent, TelemetryGroup, TelemetryValue,
-        ValueKind,
+        Category, FieldMeta, PayloadValue, StructEvent, TelemetryEvent, TelemetryGroup,
+        TelemetryValue, ValueKind,
     };
     pub use serde_json;
 
@@ -172,10 +195,6 @@ pub mod __private {
             self.visit_fields(visit);
         }
     }
-
-    /// Compile-time assertion that a field's type is a field group, called as
-    /// `assert_group::<FieldTy, marker::field_name>()`.
-    pub const fn assert_group<T: GroupValue<F> + ?Sized, F>() {}
 
     /// The bound `#[telemetry_event]` puts on each field's type, `F` being a marker
     /// type named after the field, so the error names the field at fault.

@@ -216,7 +216,7 @@ struct BuildFinished {
     version: Version,
 }
 
-impl TelemetryEvent for BuildFinished {
+impl StructEvent for BuildFinished {
     const NAME: &'static str = "build_finished";
     const FIELDS: &'static [FieldMeta] = &[
         FieldMeta {
@@ -245,6 +245,16 @@ impl TelemetryEvent for BuildFinished {
             ..meta(ValueKind::Version, &[], &[])
         },
     ];
+}
+
+impl TelemetryEvent for BuildFinished {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn fields(&self) -> &'static [FieldMeta] {
+        Self::FIELDS
+    }
 
     fn visit_fields(&self, visit: &mut dyn FnMut(&'static FieldMeta, PayloadValue)) {
         let [os, duration, targets, cache_hit, version] = Self::FIELDS else {

@@ -205,6 +205,41 @@ fn hostile_manifests_are_compile_errors_not_panics() {
 }
 
 #[test]
+fn a_manifest_that_cannot_be_used_is_one_error_however_many_events() {
+    let events = "use telemetry_core::telemetry_event;\n\n\
+                  #[telemetry_event]\npub struct Ping {\n    pub ok: bool,\n}\n\n\
+                  #[telemetry_event]\npub struct Pong {\n    pub ok: bool,\n}\n\n\
+                  #[telemetry_event]\npub enum Event {\n    Quit,\n}\n";
+    let dir = probe_crate("pub mod unreadable;\npub mod missing;\n");
+    let src = dir.path().join("src");
+    write(&src.join("unreadable/mod.rs"), events.as_bytes());
+    write(
+        &src.join("unreadable/telemetry.yaml"),
+        b"version: 1\nproject: [unclosed\n",
+    );
+    // No manifest in `missing/` nor above it.
+    write(&src.join("missing/mod.rs"), events.as_bytes());
+    let (output, elapsed) = build(dir.path(), &[]);
+    let text = stderr(&output);
+    assert_no_panic("one error per manifest", &output, elapsed);
+    assert!(!output.status.success(), "the build passed:\n{text}");
+    for folder in ["src/unreadable", "src/missing"] {
+        let errors: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("cannot check") && l.contains(folder))
+            .collect();
+        eprintln!("{folder}: {errors:#?}");
+        assert_eq!(errors.len(), 1, "{folder}: not one error:\n{text}");
+        // The first item of the module reports it.
+        assert!(errors[0].contains("cannot check event `ping`"), "{text}");
+    }
+    assert!(
+        text.contains("= note: shown once, on the first item checked against the manifest"),
+        "{text}"
+    );
+}
+
+#[test]
 fn manifest_variable_naming_a_directory_is_a_compile_error() {
     let dir = probe_crate(MODULE);
     let folder = dir.path().join("manifests");

@@ -67,10 +67,11 @@ mod vocab;
 
 pub use checks::{
     ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, NameMeaning,
-    ShapeProblem, StructField, Waived, WorkspaceItems, apply_waivers, check_embedding,
-    check_enum_variants, check_event_struct, check_field_type, check_group_struct, check_name,
-    check_number_name, check_opaque_field, check_policy, check_privacy, check_shape, check_waivers,
-    check_workspace, default_event_name, enum_values_message, number_meaning, type_mismatch_help,
+    ShapeProblem, StructField, VariantShape, Waived, WorkspaceItems, apply_waivers,
+    check_delegation, check_embedding, check_enum_variants, check_event_struct, check_field_type,
+    check_group_struct, check_name, check_number_name, check_opaque_field, check_policy,
+    check_privacy, check_shape, check_waivers, check_workspace, default_event_name,
+    enum_name_problem, enum_values_message, number_meaning, type_mismatch_help,
     type_mismatch_message,
 };
 pub use finding::{CodeTarget, Finding, Owner};

@@ -285,12 +285,12 @@ rules! {
         code_label: "forbidden type",
     }
     UNSUPPORTED_EVENT_SHAPE = "TL012" "unsupported-event-shape" Error CompilerAndLinter {
-        summary: "`#[telemetry_event]` is placed on something other than a non-generic struct with named fields",
+        summary: "`#[telemetry_event]` is placed on something other than a non-generic struct with named fields or a non-generic enum of events",
         why: "only named fields can be matched one by one against the manifest, so nothing else can be checked",
-        details: "Rejected: generic structs, tuple structs, unit structs, enums and unions.",
-        example: "```rust\n#[telemetry_event]\nstruct Ping(u32);\n```",
-        fix: "Declare the event as a struct with named, non-generic fields.",
-        code_label: "not a struct with named fields",
+        details: "Accepted: a non-generic struct with named fields (or none, `{}`), and, for `#[telemetry_event]` only, a non-generic enum of events. In an enum, every variant is an event: a variant with named fields, or a unit variant (an event with no fields), is checked as a struct would be, under the variant's name in snake_case or the name given by `#[telemetry(name = \"...\")]` on the variant; a tuple variant wrapping exactly one type, such as `Build(BuildFinished)`, sends that type's event, and the type must itself carry `#[telemetry_event]`. Rejected: generic structs and enums, tuple structs, unit structs, unions, enums under `#[telemetry_group]`, tuple variants with other than one field (or wrapping a type that is not an event), and `#[telemetry_event(name = \"...\")]` on an enum, whose variants name their own events.",
+        example: "```rust\n#[telemetry_event]\nstruct Ping(u32);\n\n#[telemetry_event]\nenum Event {\n    Moved(u8, u8),\n}\n```",
+        fix: "Declare the event as a struct with named, non-generic fields, or as a variant with named fields of a non-generic enum; a tuple variant wraps exactly one `#[telemetry_event]` type.",
+        code_label: "not a struct with named fields or an enum of events",
     }
     UNVETTED_VALUE_TYPE = "TL013" "unvetted-value-type" Error CompilerAndLinter {
         summary: "a field's type does not implement `TelemetryValue`",

@@ -558,9 +558,9 @@ impl Telemetry {
     /// the sinks (with [`Delivery::EachEvent`]). When telemetry is off it returns at
     /// once. Never blocks on the network, never panics.
     #[inline]
-    pub fn record<E: TelemetryEvent>(&self, event: &E) {
+    pub fn record<E: TelemetryEvent + ?Sized>(&self, event: &E) {
         if let Some(active) = &self.active {
-            active.record(E::NAME, &|visit| event.visit_fields(visit));
+            active.record(event.name(), &|visit| event.visit_fields(visit));
         }
     }
 

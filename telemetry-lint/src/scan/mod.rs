@@ -654,6 +654,40 @@ impl Indexer<'_> {
         self.lines.span(span)
     }
 
+    /// Our attributes on an enum, with the shared TL012 check of an enum of
+    /// events: generic parameters, a name on the enum, tuple variants that
+    /// neither name their fields nor wrap one type.
+    fn enum_marks(&self, item: &syn::ItemEnum) -> Marks {
+        let mut marks = Marks::of(&item.attrs, self.renames, self.lines);
+        let ident = item.ident.unraw().to_string();
+        if let Some(mark) = &mut marks.event {
+            let name = telemetry_manifest::default_event_name(&ident);
+            mark.shape = telemetry_manifest::check_shape(item, Owner::Event(&name))
+                .into_iter()
+                .map(|p| (p.finding, self.span(p.span)))
+                .collect();
+            if let Some((_, span)) = &mark.name {
+                mark.shape.insert(
+                    0,
+                    (
+                        telemetry_manifest::enum_name_problem(proc_macro2::Span::call_site())
+                            .finding
+                            .event(&name),
+                        *span,
+                    ),
+                );
+            }
+        }
+        if let Some(mark) = &mut marks.group {
+            let name = telemetry_manifest::default_event_name(&ident);
+            mark.shape = telemetry_manifest::check_shape(item, Owner::Group(&name))
+                .into_iter()
+                .map(|p| (p.finding, self.span(p.span)))
+                .collect();
+        }
+        marks
+    }
+
     /// The shared TL012 check of a struct carrying our attribute for `owner`.
     fn shape(
         &self,
@@ -762,7 +796,7 @@ impl Indexer<'_> {
                 .map(|p| p.ident.to_string())
                 .collect(),
             variants,
-            marks: Marks::of(&item.attrs, self.renames, self.lines),
+            marks: self.enum_marks(item),
             serde: SerdeContainer::of(&item.attrs),
         };
         self.scan.enums.push(found);

@@ -9,6 +9,14 @@
 //! keyed by path, modification time and size parses each manifest once however many
 //! events a crate declares, and again only when the file changes.
 //!
+//! A problem of the manifest as a whole (it cannot be found or read, or `validate`
+//! finds a problem that belongs to no event and no group) concerns every item
+//! checked against it, yet is reported once per compiler process: by the first
+//! item that meets it, which in a build is the first in source order, so the same
+//! item reports it on every rebuild. That item, and only that one, reports it
+//! again when it is expanded anew in the same process (as an editor's long-lived
+//! macro server does). A changed manifest is a new parse, with a new first item.
+//!
 //! A hidden environment variable proves it: when `TELEMETRY_MACROS_TRACE_PARSES`
 //! names a file, every actual parse (not a cache hit) appends one line to it,
 //! `parse <n> pid <process id> <manifest path>`, where `n` counts the parses of this
@@ -37,6 +45,48 @@ pub(crate) struct Parsed {
     pub(crate) source: String,
     /// The checked manifest and the findings of its validation, or the load error.
     pub(crate) result: Result<(ValidManifest, Vec<Finding>), LoadError>,
+    /// The item that reports the problems of the manifest as a whole.
+    pub(crate) reporter: Reporter,
+}
+
+/// Which item of the compiler process reports a problem that several items share,
+/// named by a key that the item gives (its file, attribute and name).
+#[derive(Default)]
+pub(crate) struct Reporter(Mutex<Option<String>>);
+
+impl Reporter {
+    /// Whether `item` reports the problem: true for the first item that asks, and
+    /// for that same item whenever it asks again; false for every other item.
+    pub(crate) fn claim(&self, item: &str) -> bool {
+        let mut reporter = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match reporter.as_deref() {
+            Some(first) => first == item,
+            None => {
+                *reporter = Some(item.to_owned());
+                true
+            }
+        }
+    }
+}
+
+/// The reporters of the errors of finding a manifest, by message: items in one
+/// folder share the message, and so its reporter.
+static LOCATE_REPORTERS: OnceLock<Mutex<HashMap<String, Arc<Reporter>>>> = OnceLock::new();
+
+/// Whether `item` reports the error `message` of [`locate`] (see [`Reporter`]).
+pub(crate) fn claim_locate_error(message: &str, item: &str) -> bool {
+    let reporter = Arc::clone(
+        LOCATE_REPORTERS
+            .get_or_init(|| Mutex::new(HashMap::new()))
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(message.to_owned())
+            .or_default(),
+    );
+    reporter.claim(item)
 }
 
 /// A manifest found on disk, with its parse.
@@ -193,10 +243,12 @@ pub(crate) fn load(path: &Path) -> Found {
                 .manifest
                 .map(|manifest| telemetry_manifest::validate(&manifest)),
             source: loaded.source,
+            reporter: Reporter::default(),
         },
         Err(error) => Parsed {
             source: String::new(),
             result: Err(error),
+            reporter: Reporter::default(),
         },
     });
     cache.insert(

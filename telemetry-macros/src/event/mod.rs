@@ -14,8 +14,17 @@
 //! must be the group's struct, asserted through `TelemetryGroup::NAME`), and the
 //! group's fields are checked once, on the group struct.
 //!
+//! `#[telemetry_event]` on an enum makes every variant an event: a variant with
+//! named fields (or none) is checked exactly as a struct would be, under the
+//! variant's snake_case name or its `#[telemetry(name = "...")]`, and a tuple
+//! variant wrapping one type sends that type's event, which the type system
+//! requires to implement `TelemetryEvent`.
+//!
 //! Every problem becomes a compile error on the tokens at fault, and all of them are
-//! reported in one build. Whatever the errors, the struct is emitted unchanged with
+//! reported in one build, each once: a problem of the manifest as a whole (it is
+//! missing, unreadable, or has a finding that belongs to no event and no group) is
+//! reported by the first item of the compiler process that meets it, and a
+//! problem of one event's or group's declaration by the items that send it. Whatever the errors, the item is emitted unchanged with
 //! an impl of `TelemetryEvent` or `TelemetryGroup` (a placeholder one when the
 //! checks failed), so the user sees the real problems and not a cascade of "no
 //! such item" errors.
@@ -33,7 +42,7 @@ use quote::quote;
 
 use telemetry_manifest::{Finding, Owner, default_event_name, line_column, rules};
 
-use expand::{Declared, Plan};
+use expand::{EventPlan, Plan, Shape, VariantPlan};
 
 /// Which attribute is expanded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,8 +113,12 @@ impl Errors {
     }
 }
 
+/// Said of an error about the manifest as a whole, which only the first item that
+/// meets it reports (see `manifest.rs`).
+const ONCE: &str = "shown once, on the first item checked against the manifest; no event or group of this crate is checked until it is fixed";
+
 /// Expands `#[telemetry_event(attr)] item` or `#[telemetry_group(attr)] item`;
-/// `local_file` is the source file of the struct, when the compiler knows it.
+/// `local_file` is the source file of the item, when the compiler knows it.
 pub(crate) fn expand(
     kind: Kind,
     attr: TokenStream,
@@ -117,9 +130,13 @@ pub(crate) fn expand(
     let parsed: syn::DeriveInput = match syn::parse2(item.clone()) {
         Ok(parsed) => parsed,
         Err(_) => {
+            let what = match kind {
+                Kind::Event => "a struct with named fields or an enum of events",
+                Kind::Group => "a struct with named fields",
+            };
             let finding = Finding::new(
                 rules::UNSUPPORTED_EVENT_SHAPE,
-                format!("`#[{attribute}]` can only be placed on a struct with named fields"),
+                format!("`#[{attribute}]` can only be placed on {what}"),
                 format!("move the attribute to the struct that carries the {noun}"),
             );
             let error = syn::Error::new(Span::call_site(), finding.render_for_compiler());
@@ -133,38 +150,67 @@ pub(crate) fn expand(
         Some((name, _)) => name.clone(),
         None => default_event_name(&parsed.ident.to_string()),
     };
-    let input = ast::parse(&parsed, kind, &name, &mut errors);
+    let input = ast::parse(
+        &parsed,
+        kind,
+        &name,
+        args.name.as_ref().map(|(_, span)| *span),
+        &mut errors,
+    );
+    let is_enum = matches!(input, Some(ast::Input::Enum { .. }));
+    // What messages call the item when the manifest cannot be read.
+    let subject = if is_enum {
+        format!("the events of enum `{}`", parsed.ident)
+    } else {
+        format!("{noun} `{name}`")
+    };
+    // The enum as emitted: without the helper attributes on its variants, which
+    // the compiler would not know.
+    let mut emitted = parsed.clone();
+    if let syn::Data::Enum(data) = &mut emitted.data
+        && kind == Kind::Event
+    {
+        for variant in &mut data.variants {
+            variant.attrs.retain(|attr| !ast::is_helper(attr));
+        }
+    }
 
-    // The plan borrows the cached parse: nothing of the manifest is copied per struct.
+    // The plan borrows the cached parse: nothing of the manifest is copied per item.
     let located = manifest::locate(local_file.as_deref());
     let found = located.as_ref().ok().map(|path| manifest::load(path));
     let shown = found
         .as_ref()
         .map(|found| manifest::display_path(&found.path))
         .unwrap_or_default();
-    let mut plan = Plan {
-        kind,
-        item: &parsed,
-        name: name.clone(),
-        manifest_path: found.as_ref().map(|found| found.path.as_path()),
-        declared: None,
-        fields: Vec::new(),
-        embedded: Vec::new(),
-    };
-    if let Err(message) = &located {
+    // The item as the reporter of a problem that several items share.
+    let item_key = format!(
+        "{}#{attribute}#{}",
+        local_file
+            .as_deref()
+            .map(|file| file.display().to_string())
+            .unwrap_or_default(),
+        parsed.ident
+    );
+    if let Err(message) = &located
+        && manifest::claim_locate_error(message, &item_key)
+    {
         errors.push(syn::Error::new(
             Span::call_site(),
             format!(
-                "cannot check {noun} `{name}`: {message}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
+                "cannot check {subject}: {message}\n  = note: {ONCE}\n  = help: create `{}` at the workspace root, or set {} to the manifest's path",
                 manifest::MANIFEST_FILE,
                 manifest::MANIFEST_ENV
             ),
         ));
     }
+    let mut checked = false;
+    let mut shape = None;
     if let Some(found) = &found {
         let source = found.parsed.source.as_str();
+        // Whether this item reports the problems of the manifest as a whole.
+        let reports = || found.parsed.reporter.claim(&item_key);
         match &found.parsed.result {
-            Err(error) => {
+            Err(error) if reports() => {
                 let place = error
                     .span
                     .map(|span| {
@@ -175,49 +221,114 @@ pub(crate) fn expand(
                 errors.push(syn::Error::new(
                     Span::call_site(),
                     format!(
-                        "cannot check {noun} `{name}`: {shown}{place}: {}\n  = help: {}",
+                        "cannot check {subject}: {shown}{place}: {}\n  = note: {ONCE}\n  = help: {}",
                         error.message, error.help
                     ),
                 ));
             }
-            Ok((checked, manifest_findings)) => {
+            // Reported by another item.
+            Err(_) => {}
+            Ok((valid_manifest, manifest_findings)) => {
+                checked = true;
                 let context = valid::Context {
-                    valid: checked,
+                    valid: valid_manifest,
                     shown: &shown,
                     source,
                 };
-                if let Some(input) = &input {
-                    valid::check(
-                        kind,
-                        input,
+                if manifest_findings.iter().any(valid::manifest_level) && reports() {
+                    valid::report_manifest_level(
                         &context,
                         manifest_findings,
-                        &name,
+                        parsed.ident.span(),
                         &mut errors,
-                        &mut plan,
                     );
                 }
-                let declared = match kind {
-                    Kind::Event => checked
-                        .events
-                        .iter()
-                        .find(|e| e.name.value == name)
-                        .map(|e| Owner::Event(&e.name.value)),
-                    Kind::Group => checked.group(&name).map(|g| Owner::Group(&g.name.value)),
-                };
-                plan.declared = declared.map(|owner| Declared {
-                    owner,
-                    shown: &shown,
-                    source,
-                });
+                shape = input
+                    .as_ref()
+                    .map(|input| plan_shape(kind, input, &context, manifest_findings, &mut errors));
             }
         }
     }
-    let complete = errors.is_empty();
+    // Without a manifest (or with an item whose shape was rejected), the impls
+    // are placeholders shaped after the item.
+    let shape = shape.unwrap_or_else(|| unchecked_shape(input.as_ref(), &parsed, &name));
+    let plan = Plan {
+        kind,
+        item: &emitted,
+        manifest_path: found.as_ref().map(|found| found.path.as_path()),
+        shape,
+    };
+    let complete = checked && errors.is_empty();
     let generated = expand::generate(&plan, complete);
     let errors = errors.to_compile_error();
     quote! {
         #errors
         #generated
+    }
+}
+
+/// Checks every event of the item against the manifest, and plans each.
+fn plan_shape<'a>(
+    kind: Kind,
+    input: &ast::Input<'_>,
+    context: &valid::Context<'a>,
+    manifest_findings: &[Finding],
+    errors: &mut Errors,
+) -> Shape<'a> {
+    match input {
+        ast::Input::Struct(input) => Shape::Struct(valid::check(
+            kind,
+            input,
+            context,
+            manifest_findings,
+            errors,
+        )),
+        ast::Input::Enum { variants, checked } => Shape::Enum(
+            variants
+                .iter()
+                .map(|variant| match variant {
+                    ast::VariantInput::Event(input) if *checked => VariantPlan::Event(
+                        valid::check(kind, input, context, manifest_findings, errors),
+                    ),
+                    other => unchecked_variant(other),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The shape of an item whose events could not be checked.
+fn unchecked_shape<'a>(
+    input: Option<&ast::Input<'_>>,
+    parsed: &syn::DeriveInput,
+    name: &str,
+) -> Shape<'a> {
+    match input {
+        Some(ast::Input::Enum { variants, .. }) => {
+            Shape::Enum(variants.iter().map(unchecked_variant).collect())
+        }
+        Some(ast::Input::Struct(input)) => Shape::Struct(EventPlan::unchecked(
+            input.ident.clone(),
+            input.name.clone(),
+        )),
+        None => Shape::Struct(EventPlan::unchecked(parsed.ident.clone(), name.to_owned())),
+    }
+}
+
+/// A variant's plan without checks: its name only, or its delegation.
+fn unchecked_variant<'a>(variant: &ast::VariantInput<'_>) -> VariantPlan<'a> {
+    match variant {
+        ast::VariantInput::Event(input) => VariantPlan::Event(EventPlan::unchecked(
+            input.ident.clone(),
+            input.name.clone(),
+        )),
+        ast::VariantInput::Delegate { ident, ty } => VariantPlan::Delegate {
+            ident: (*ident).clone(),
+            ty: (*ty).clone(),
+        },
+        ast::VariantInput::Unsupported { ident, name } => VariantPlan::Unsupported {
+            ident: (*ident).clone(),
+            name: name.clone(),
+        },
     }
 }

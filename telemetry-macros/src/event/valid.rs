@@ -1,15 +1,17 @@
 //! The rules that involve several fields and the manifest: the findings of the
-//! manifest's validation that concern this struct, and the shared struct checks
-//! (`check_event_struct`, `check_group_struct`), each recorded as a compile error
-//! on the tokens at fault. On the way it plans the expansion of every field: its
-//! declaration, the group it embeds, and whether a check already reported it.
+//! manifest's validation that concern this event (a struct or a variant of an
+//! enum of events) or group, and the shared struct checks (`check_event_struct`,
+//! `check_group_struct`), each recorded as a compile error on the tokens at fault.
+//! On the way it plans the expansion of every field: its declaration, the group it
+//! embeds, and whether a check already reported it.
 
 use telemetry_manifest::{
-    CodeTarget, Enforced, EventStruct, Finding, GroupStruct, StructField, TypeClass, ValidManifest,
-    apply_waivers, check_event_struct, check_group_struct, classify_type, line_column,
+    CodeTarget, Enforced, EventStruct, Finding, GroupStruct, Owner, StructField, TypeClass,
+    ValidManifest, apply_waivers, check_event_struct, check_group_struct, classify_type,
+    line_column,
 };
 
-use super::expand::{FieldPlan, Plan};
+use super::expand::{Declared, EventPlan, FieldPlan};
 use super::{Errors, Kind, ast};
 
 /// The manifest an expansion checks against.
@@ -35,37 +37,60 @@ impl Context<'_> {
     }
 }
 
-/// Whether a finding of the manifest's validation concerns this struct: a
-/// compile-time rule about its event or group, or about the manifest as a whole.
-fn concerns(kind: Kind, name: &str, finding: &Finding) -> bool {
+/// Whether a finding of the manifest's validation is about the manifest as a
+/// whole (no event, no group) and enforced by the compiler.
+pub(crate) fn manifest_level(finding: &Finding) -> bool {
+    finding.rule.enforced == Enforced::CompilerAndLinter
+        && finding.event.is_none()
+        && finding.group.is_none()
+}
+
+/// Whether a finding of the manifest's validation is about the declaration of this
+/// event or group, and enforced by the compiler.
+fn about(kind: Kind, name: &str, finding: &Finding) -> bool {
     if finding.rule.enforced != Enforced::CompilerAndLinter {
         return false;
     }
     match kind {
-        Kind::Event => {
-            finding.group.is_none() && finding.event.as_deref().is_none_or(|e| e == name)
-        }
-        Kind::Group => {
-            finding.event.is_none() && finding.group.as_deref().is_none_or(|g| g == name)
-        }
+        Kind::Event => finding.group.is_none() && finding.event.as_deref() == Some(name),
+        Kind::Group => finding.event.is_none() && finding.group.as_deref() == Some(name),
     }
 }
 
-/// Runs the shared checks and records the per-field plan for the expansion.
+/// Records the findings about the manifest as a whole, on the item's name.
+pub(crate) fn report_manifest_level(
+    context: &Context<'_>,
+    manifest_findings: &[Finding],
+    at: proc_macro2::Span,
+    errors: &mut Errors,
+) {
+    for finding in manifest_findings.iter().filter(|f| manifest_level(f)) {
+        errors.push(syn::Error::new(
+            at,
+            format!(
+                "{}{}",
+                finding.render_for_compiler(),
+                context.place(finding)
+            ),
+        ));
+    }
+}
+
+/// Runs the shared checks on one event (a struct or a variant) or one group, and
+/// plans its expansion field by field.
 pub(crate) fn check<'a>(
     kind: Kind,
     input: &ast::EventInput<'_>,
     context: &Context<'a>,
     manifest_findings: &[Finding],
-    name: &str,
     errors: &mut Errors,
-    plan: &mut Plan<'a>,
-) {
+) -> EventPlan<'a> {
     let valid = context.valid;
+    let name = input.name.as_str();
     let mut faulty = vec![false; input.fields.len()];
-    // Problems of this struct's declaration itself, found when the manifest was
-    // checked.
-    for finding in manifest_findings.iter().filter(|f| concerns(kind, name, f)) {
+    // Problems of this event's or group's declaration itself, found when the
+    // manifest was checked.
+    for finding in manifest_findings.iter().filter(|f| about(kind, name, f)) {
         let field = finding
             .field
             .as_deref()
@@ -94,7 +119,7 @@ pub(crate) fn check<'a>(
             ty: f.ty,
         })
         .collect();
-    let ident = input.ident.to_string();
+    let ident = input.shown.clone();
     let findings = match kind {
         Kind::Event => check_event_struct(
             valid,
@@ -144,6 +169,17 @@ pub(crate) fn check<'a>(
         Kind::Event => None,
         Kind::Group => valid.group(name),
     };
+    let mut plan = EventPlan::unchecked(input.ident.clone(), name.to_owned());
+    plan.declared = match (event, group) {
+        (Some(event), _) => Some(Owner::Event(&event.name.value)),
+        (_, Some(group)) => Some(Owner::Group(&group.name.value)),
+        _ => None,
+    }
+    .map(|owner| Declared {
+        owner,
+        shown: context.shown,
+        source: context.source,
+    });
     if let Some(event) = event {
         plan.embedded = event
             .groups
@@ -170,4 +206,5 @@ pub(crate) fn check<'a>(
             group: embeds,
         });
     }
+    plan
 }

@@ -182,6 +182,16 @@ pub(super) fn check_fields_one<'s>(
     }
 }
 
+/// What messages call the Rust item of an event or a group: `variant` for
+/// `Enum::Variant` (a variant of an enum of events), `struct` otherwise.
+pub(super) fn item_noun(ident: &str) -> &'static str {
+    if ident.contains("::") {
+        "variant"
+    } else {
+        "struct"
+    }
+}
+
 /// TL003 for every declared field the struct lacks.
 pub(super) fn check_missing_fields<'s>(
     owner: Owner<'_>,
@@ -197,13 +207,15 @@ pub(super) fn check_missing_fields<'s>(
                     .tag(Finding::new(
                         rules::MISSING_FIELD,
                         format!(
-                            "field `{}` of {owner} is declared in the manifest but missing from struct `{ident}`",
-                            declared.name.value
+                            "field `{}` of {owner} is declared in the manifest but missing from {} `{ident}`",
+                            declared.name.value,
+                            item_noun(ident)
                         ),
                         format!(
-                            "add `{}: {}` to the struct, or remove the field from the manifest",
+                            "add `{}: {}` to the {}, or remove the field from the manifest",
                             declared.name.value,
-                            declared.ty.value.example_rust_type()
+                            declared.ty.value.example_rust_type(),
+                            item_noun(ident)
                         ),
                     ))
                     .field(&declared.name.value)

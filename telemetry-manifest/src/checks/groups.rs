@@ -13,7 +13,9 @@ use crate::rust_types::{TypeClass, classify_type, type_to_string};
 use crate::text::closest;
 use crate::valid::{EventDef, ValidManifest};
 
-use super::fields::{StructField, check_field_type, check_fields_one, check_missing_fields};
+use super::fields::{
+    StructField, check_field_type, check_fields_one, check_missing_fields, item_noun,
+};
 
 /// A field group struct (`#[telemetry_group]`), as the macro or the linter sees it.
 #[derive(Clone, Debug)]
@@ -200,10 +202,12 @@ pub(super) fn missing_embeddings(
                 Finding::new(
                     rules::GROUP_EMBEDDING_MISMATCH,
                     format!(
-                        "event `{event_name}` embeds group `{group_name}`, but struct `{ident}` has no field `{group_name}` to carry it"
+                        "event `{event_name}` embeds group `{group_name}`, but {noun} `{ident}` has no field `{group_name}` to carry it",
+                        noun = item_noun(ident)
                     ),
                     format!(
-                        "add `{group_name}: {group_ident}` to the struct, `{group_ident}` being the group's `#[telemetry_group]` struct, or remove `{group_name}` from the event's `groups:`"
+                        "add `{group_name}: {group_ident}` to the {noun}, `{group_ident}` being the group's `#[telemetry_group]` struct, or remove `{group_name}` from the event's `groups:`",
+                        noun = item_noun(ident)
                     ),
                 )
                 .event(event_name)

@@ -6,7 +6,7 @@
 //!
 //! | file | checks | rules |
 //! |---|---|---|
-//! | `shape.rs` | the item an attribute stands on | TL012 |
+//! | `shape.rs` | the item an attribute stands on, and each variant of an enum of events | TL012 |
 //! | `fields.rs` | one struct field against its declaration | TL002 to TL011, TL013 |
 //! | `meaning.rs` | what a number's name says it holds | TL036, TL037, TL038 |
 //! | `structs.rs` | an event struct against its event | TL001, and the field checks |
@@ -38,7 +38,9 @@ pub use groups::{GroupStruct, check_group_struct};
 pub use meaning::{NameMeaning, check_name, check_number_name, number_meaning};
 pub use policy::check_policy;
 pub use privacy::{ASSUMED_VERSION_VALUES, Cardinality, check_privacy};
-pub use shape::{ItemShape, ShapeProblem, check_shape};
+pub use shape::{ItemShape, ShapeProblem, VariantShape, check_shape, enum_name_problem};
 pub use structs::{EventStruct, check_event_struct, default_event_name};
 pub use waivers::{Waived, apply_waivers, check_waivers};
-pub use workspace::{WorkspaceItems, check_embedding, check_opaque_field, check_workspace};
+pub use workspace::{
+    WorkspaceItems, check_delegation, check_embedding, check_opaque_field, check_workspace,
+};

@@ -24,7 +24,9 @@ use crate::rules;
 use crate::text::closest;
 use crate::valid::ValidManifest;
 
-use super::fields::{StructField, check_field_type, check_fields_one, check_missing_fields};
+use super::fields::{
+    StructField, check_field_type, check_fields_one, check_missing_fields, item_noun,
+};
 use super::groups::{
     check_embedding_type, field_of_embedded_group, missing_embeddings, unlisted_embedding,
 };
@@ -32,15 +34,18 @@ use super::groups::{
 /// An event struct, as the macro or the linter sees it.
 #[derive(Clone, Debug)]
 pub struct EventStruct<'a> {
-    /// The struct's Rust name, such as `CommandFinished`.
+    /// The struct's Rust name, such as `CommandFinished`; for a variant of an enum
+    /// of events, `Enum::Variant`, and messages then say "variant" for "struct".
     pub ident: String,
-    /// The event name it declares: `name = "..."` or the snake_case struct name.
+    /// The event name it declares: `name = "..."` or the snake_case struct name
+    /// (for a variant: `#[telemetry(name = "...")]` or the snake_case variant name).
     pub event: String,
-    /// The named fields, in declaration order.
+    /// The named fields, in declaration order (none for a unit variant).
     pub fields: Vec<StructField<'a>>,
 }
 
-/// The event name a struct declares by default: its name in snake_case.
+/// The event name a struct, or a variant of an enum of events, declares by default:
+/// its name in snake_case.
 pub fn default_event_name(ident: &str) -> String {
     ident.to_snake_case()
 }
@@ -91,7 +96,8 @@ pub fn check_event_struct(manifest: &ValidManifest, item: &EventStruct<'_>) -> V
             Finding::new(
                 rules::UNDECLARED_EVENT,
                 format!(
-                    "struct `{}` sends event `{event_name}`, which the manifest does not declare",
+                    "{} `{}` sends event `{event_name}`, which the manifest does not declare",
+                    item_noun(&item.ident),
                     item.ident
                 ),
                 help,

@@ -2,7 +2,8 @@
 //! see: events declared without a struct (TL015), groups embedded without a
 //! struct (TL033), a field whose type is a name the syntax cannot judge, resolved
 //! against the workspace's `TelemetryValue` enums (TL004, TL005, TL013), and the
-//! struct an embedding field names (TL032).
+//! struct an embedding field names (TL032), and the type a tuple variant of an
+//! enum of events wraps (TL012).
 //!
 //! The linter gathers a [`WorkspaceItems`] from its scan and calls these; the
 //! findings point at [`CodeTarget`]s of the struct concerned, or (for TL005) name
@@ -24,6 +25,8 @@ use crate::vocab::FieldType;
 pub struct WorkspaceItems<'a> {
     /// The events the `#[telemetry_event]` structs and enum variants send.
     pub events: BTreeSet<&'a str>,
+    /// The Rust names of the `#[telemetry_event]` structs.
+    pub event_structs: BTreeSet<&'a str>,
     /// The `#[telemetry_group]` structs: each Rust name and the group it declares.
     pub groups: Vec<(&'a str, &'a str)>,
     /// The `TelemetryValue` enums by Rust name (the first of each name), with
@@ -213,5 +216,34 @@ pub fn check_embedding(
             .event(event)
             .field(group)
             .at_code(CodeTarget::FieldType(index)),
+    )
+}
+
+/// A tuple variant `variant` (`Enum::Variant`) of a `#[telemetry_event]` enum
+/// sends the event of the type it wraps, `wraps`; when that type is not a
+/// `#[telemetry_event]` struct of the workspace, what it sends goes unchecked
+/// (TL012, tagged with `event`, the name the variant would have as an event). The
+/// compiler asserts the same through the type system.
+pub fn check_delegation(
+    items: &WorkspaceItems<'_>,
+    variant: &str,
+    event: &str,
+    wraps: &str,
+) -> Option<Finding> {
+    if items.event_structs.contains(wraps) {
+        return None;
+    }
+    Some(
+        Finding::new(
+            rules::UNSUPPORTED_EVENT_SHAPE,
+            format!(
+                "variant `{variant}` of a `#[telemetry_event]` enum wraps `{wraps}`, which is not a `#[telemetry_event]` struct of the workspace, so what it sends is not checked"
+            ),
+            format!(
+                "put `#[telemetry_event]` on struct `{wraps}`, or give the variant the named fields it sends"
+            ),
+        )
+        .event(event)
+        .at_code(CodeTarget::Struct),
     )
 }

@@ -1,7 +1,7 @@
 // Three independent problems are all reported at once, and nothing else: the
 // struct and its impl are still emitted, so using them causes no follow-on error.
 use std::path::PathBuf;
-use telemetry_core::{TelemetryEvent, telemetry_event};
+use telemetry_core::{StructEvent, TelemetryEvent, telemetry_event};
 
 type Email = String;
 

@@ -1,5 +1,6 @@
 use telemetry_core::{
-    Arch, OsFamily, TelemetryEvent, TelemetryGroup, TelemetryValue, Version, telemetry_event,
+    Arch, OsFamily, StructEvent, TelemetryEvent, TelemetryGroup, TelemetryValue, Version,
+    telemetry_event,
     telemetry_group,
 };
 

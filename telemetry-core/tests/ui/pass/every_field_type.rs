@@ -1,5 +1,5 @@
 use telemetry_core::{
-    Arch, DurationBucket, OsFamily, SizeBucket, TelemetryEvent, TelemetryValue, Version,
+    Arch, DurationBucket, OsFamily, SizeBucket, StructEvent, TelemetryEvent, TelemetryValue, Version,
     telemetry_event,
 };
 

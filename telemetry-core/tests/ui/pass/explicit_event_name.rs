@@ -1,4 +1,4 @@
-use telemetry_core::{DurationBucket, TelemetryEvent, TelemetryValue, telemetry_event};
+use telemetry_core::{DurationBucket, StructEvent, TelemetryEvent, TelemetryValue, telemetry_event};
 
 #[derive(TelemetryValue)]
 pub enum Command {

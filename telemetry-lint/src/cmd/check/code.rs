@@ -5,7 +5,7 @@
 //! structs, group structs, `TelemetryValue` enums), runs the shared checks on each
 //! and places every finding on the Rust tokens it concerns.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use heck::ToSnakeCase;
 use telemetry_manifest::{
@@ -49,9 +49,9 @@ pub(super) struct Found<'s> {
     /// their values (the variants in snake_case), so that a lookup costs the same
     /// however many enums the workspace has.
     enums: HashMap<&'s str, (&'s EnumItem, Vec<String>)>,
-    /// Tuple variants of event enums and the type each wraps, checked once every
-    /// struct is known.
-    delegations: Vec<(&'s crate::scan::Variant, String, usize, SourceSpan, String)>,
+    /// Tuple variants of event enums and the type each wraps, checked against the
+    /// workspace's event structs.
+    pub(super) delegations: Vec<Delegation>,
 }
 
 impl<'s> Found<'s> {
@@ -59,6 +59,13 @@ impl<'s> Found<'s> {
     fn workspace_items(&self) -> WorkspaceItems<'_> {
         WorkspaceItems {
             events: self.events.iter().map(|e| e.name.as_str()).collect(),
+            event_structs: self
+                .scan
+                .structs
+                .iter()
+                .filter(|s| s.marks.event.is_some())
+                .map(|s| s.ident.as_str())
+                .collect(),
             groups: self
                 .groups
                 .iter()
@@ -104,7 +111,6 @@ impl<'s> Found<'s> {
                 found.enum_events(item, mark);
             }
         }
-        found.check_delegations();
         let files = &scan.files;
         let place = |item: &FoundItem<'_>| (files[item.file].path.as_str(), item.span.offset);
         found.events.sort_by(|a, b| place(a).cmp(&place(b)));
@@ -115,84 +121,47 @@ impl<'s> Found<'s> {
 impl<'s> Found<'s> {
     /// The events of a `#[telemetry_event]` enum: each variant with named fields
     /// (or none) is an event, named after the variant in snake_case or by
-    /// `#[telemetry(name = "...")]`; a tuple variant wrapping one
-    /// `#[telemetry_event]` struct delegates to it, and that struct is checked as
-    /// an event of its own.
-    fn enum_events(&mut self, item: &'s EnumItem, mark: &crate::scan::attrs::Mark) {
-        let shape = |message: String, help: &str, span: SourceSpan| {
-            let name = telemetry_manifest::default_event_name(&item.ident);
-            FoundItem {
+    /// `#[telemetry(name = "...")]`; a tuple variant wrapping one type delegates
+    /// to it, which the workspace check verifies. The enum's shape problems (the
+    /// shared TL012 check) stand on the enum.
+    fn enum_events(&mut self, item: &'s EnumItem, mark: &'s crate::scan::attrs::Mark) {
+        if !mark.shape.is_empty() {
+            self.events.push(FoundItem {
                 file: item.file,
                 ident: item.ident.clone(),
-                shape: vec![shape_finding(&name, message, help.to_owned(), span)],
-                name,
+                name: telemetry_manifest::default_event_name(&item.ident),
                 span: item.span,
                 name_span: None,
                 fields: &[],
-            }
-        };
-        if let Some(span) = item.generics {
-            self.events.push(shape(
-                "`#[telemetry_event]` cannot be placed on a generic enum".to_owned(),
-                "remove the generic parameters; each field needs one concrete type that the manifest declares",
-                span,
-            ));
-            return;
-        }
-        if let Some((_, span)) = &mark.name {
-            self.events.push(shape(
-                "`#[telemetry_event(name = \"...\")]` cannot name an enum, whose variants are the events".to_owned(),
-                "name each variant's event with `#[telemetry(name = \"...\")]` on the variant, or leave the variants' snake_case names",
-                *span,
-            ));
-            return;
+                shape: mark.shape.clone(),
+            });
         }
         for variant in &item.variants {
-            let ident = format!("{}::{}", item.ident, variant.ident);
-            let name = variant.event_name.as_ref().map_or_else(
-                || telemetry_manifest::default_event_name(&variant.ident),
-                |(n, _)| n.clone(),
-            );
             let fields: &[Field] = match &variant.body {
                 Body::Named(fields) => fields,
                 Body::Unit => &[],
                 Body::Tuple(types, span) => {
-                    let wrapped = match types.as_slice() {
-                        [syn::Type::Path(path)] if path.qself.is_none() => {
-                            path.path.segments.last().map(|s| s.ident.to_string())
-                        }
-                        _ => None,
-                    };
-                    let problem = match wrapped {
-                        Some(wrapped) => {
-                            self.delegations.push((variant, wrapped, item.file, *span, ident));
-                            continue;
-                        }
-                        None => (
-                            format!(
-                                "variant `{ident}` of a `#[telemetry_event]` enum holds unnamed fields, so they have no names to declare"
-                            ),
-                            "give the variant named fields (`Variant { field: Type }`), or wrap exactly one `#[telemetry_event]` struct (`Variant(EventStruct)`)".to_owned(),
-                            *span,
-                        ),
-                    };
-                    let (message, help, span) = problem;
-                    self.events.push(FoundItem {
-                        file: item.file,
-                        ident,
-                        shape: vec![shape_finding(&name, message, help, span)],
-                        name,
-                        span: variant.span,
-                        name_span: None,
-                        fields: &[],
-                    });
+                    if let [syn::Type::Path(path)] = types.as_slice()
+                        && let Some(wrapped) = path.path.segments.last()
+                    {
+                        self.delegations.push(Delegation {
+                            file: item.file,
+                            ident: format!("{}::{}", item.ident, variant.ident),
+                            event: telemetry_manifest::default_event_name(&variant.ident),
+                            wraps: wrapped.ident.to_string(),
+                            span: *span,
+                        });
+                    }
                     continue;
                 }
             };
             self.events.push(FoundItem {
                 file: item.file,
-                ident,
-                name,
+                ident: format!("{}::{}", item.ident, variant.ident),
+                name: variant.event_name.as_ref().map_or_else(
+                    || telemetry_manifest::default_event_name(&variant.ident),
+                    |(n, _)| n.clone(),
+                ),
                 span: variant.span,
                 name_span: variant.event_name.as_ref().map(|(_, span)| *span),
                 fields,
@@ -200,42 +169,19 @@ impl<'s> Found<'s> {
             });
         }
     }
+}
 
-    /// Tuple variants that wrap a type which is not a `#[telemetry_event]`
-    /// struct of the workspace: that type's fields would be sent unchecked.
-    fn check_delegations(&mut self) {
-        let events: HashSet<String> = self
-            .scan
-            .structs
-            .iter()
-            .filter(|s| s.marks.event.is_some())
-            .map(|s| s.ident.clone())
-            .collect();
-        for (variant, wrapped, file, span, ident) in std::mem::take(&mut self.delegations) {
-            if events.contains(&wrapped) {
-                continue;
-            }
-            let name = telemetry_manifest::default_event_name(&variant.ident);
-            self.events.push(FoundItem {
-                file,
-                ident: ident.clone(),
-                span: variant.span,
-                name_span: None,
-                fields: &[],
-                shape: vec![shape_finding(
-                    &name,
-                    format!(
-                        "variant `{ident}` of a `#[telemetry_event]` enum wraps `{wrapped}`, which is not a `#[telemetry_event]` struct of the workspace, so what it sends is not checked"
-                    ),
-                    format!(
-                        "put `#[telemetry_event]` on struct `{wrapped}`, or give the variant the named fields it sends"
-                    ),
-                    span,
-                )],
-                name,
-            });
-        }
-    }
+/// A tuple variant of an event enum and the type it wraps.
+pub(super) struct Delegation {
+    file: usize,
+    /// `Enum::Variant`.
+    ident: String,
+    /// The event the variant would send were it an event of its own.
+    event: String,
+    /// The wrapped type's name.
+    wraps: String,
+    /// The variant's fields.
+    span: SourceSpan,
 }
 
 /// A struct marked `#[telemetry_event]` or `#[telemetry_group]` (`mark`), with
@@ -257,21 +203,6 @@ fn found_struct<'s>(item: &'s StructItem, mark: &'s crate::scan::attrs::Mark) ->
         fields,
         shape: mark.shape.clone(),
     }
-}
-
-/// A TL012 finding on an event enum or one of its variants, tagged with `event`.
-fn shape_finding(
-    event: &str,
-    message: String,
-    help: String,
-    span: SourceSpan,
-) -> (Finding, SourceSpan) {
-    (
-        Finding::new(rules::UNSUPPORTED_EVENT_SHAPE, message, help)
-            .event(event)
-            .at_code(CodeTarget::Struct),
-        span,
-    )
 }
 
 /// A finding with the Rust tokens it points at, if any, so that waivers can be
@@ -395,6 +326,16 @@ pub(super) fn check_code(
             {
                 place(finding, Some((item.file, field.ty_span)));
             }
+        }
+    }
+    for delegation in &found.delegations {
+        if let Some(finding) = telemetry_manifest::check_delegation(
+            &items,
+            &delegation.ident,
+            &delegation.event,
+            &delegation.wraps,
+        ) {
+            place(finding, Some((delegation.file, delegation.span)));
         }
     }
     for finding in telemetry_manifest::check_workspace(&loaded.valid, &items) {

@@ -1,8 +1,9 @@
 use telemetry_core::telemetry_event;
 
 #[telemetry_event]
-enum SignedUp {
-    WithEmail,
+enum Event {
+    Quit,
+    Moved(u8, u8),
 }
 
 fn main() {}
