@@ -10,7 +10,7 @@
 //! | Rust type | manifest type | what is sent |
 //! |---|---|---|
 //! | `bool` | `bool` | `true` or `false` |
-//! | `u8`, `u16`, `u32`, `u64`, `usize` | `count` | the number, clamped to the field's `max` |
+//! | `u8`, `u16`, `u32`, `u64`, `usize` | `count` | the number, clamped to the field's `max`; or, when the field declares `buckets`, the label of its bucket (`"<1"`, `"1-10"`, ..., `">=100"`) |
 //! | a fieldless enum with `#[derive(TelemetryValue)]` | `enum` | the variant's name in snake_case |
 //! | [`DurationBucket`] | `duration_bucket` | the label of its bucket; bounds in milliseconds, by default 100 ms, 1 s, 10 s, 1 min, 10 min, 1 h (`"<100ms"`, `"100ms-1s"`, ..., `">=1h"`) |
 //! | [`SizeBucket`] | `size_bucket` | the label of its bucket; bounds in bytes, by default 1 KiB, 1 MiB, 100 MiB, 1 GiB (`"<1KiB"`, ..., `">=1GiB"`) |
@@ -31,7 +31,8 @@
 //! - [`SizeBucket`] sends only its bucket's label: an exact size identifies a file
 //!   or a project as surely as its name, its order of magnitude does not.
 //! - A count is clamped to the field's `max`, so a rare, very large value does not
-//!   stand out.
+//!   stand out, or sent only as the label of its bucket; the manifest requires one
+//!   of the two, since an unbounded count could carry a hash of a user name.
 //! - [`OsFamily`] and [`Arch`] are taken from the compilation target, never read
 //!   from the machine, and name only a family: OS versions, distributions and CPU
 //!   models fingerprint a machine.

@@ -129,6 +129,31 @@ fn counts_are_clamped_to_max() {
 }
 
 #[test]
+fn bucketed_counts_send_the_label_of_their_bucket() {
+    let field = meta(
+        ValueKind::Count,
+        &["<1", "1-10", "10-100", ">=100"],
+        &[1, 10, 100],
+    );
+    assert_eq!(0u8.to_payload(&field), PayloadValue::Label("<1"));
+    assert_eq!(1u16.to_payload(&field), PayloadValue::Label("1-10"));
+    assert_eq!(9u32.to_payload(&field), PayloadValue::Label("1-10"));
+    assert_eq!(10u64.to_payload(&field), PayloadValue::Label("10-100"));
+    assert_eq!(100usize.to_payload(&field), PayloadValue::Label(">=100"));
+    assert_eq!(u64::MAX.to_payload(&field), PayloadValue::Label(">=100"));
+    assert_eq!(Some(5u8).to_payload(&field), PayloadValue::Label("1-10"));
+    // The buckets decide, whatever `max` says.
+    let with_max = FieldMeta {
+        max: Some(3),
+        ..field
+    };
+    assert_eq!(50u8.to_payload(&with_max), PayloadValue::Label("10-100"));
+    // Too few labels for the bounds: `null`, never a panic or the number.
+    let short = meta(ValueKind::Count, &["<1"], &[1, 10]);
+    assert_eq!(5u8.to_payload(&short), PayloadValue::Null);
+}
+
+#[test]
 fn version_parse() {
     let v = |major, minor| Some(Version::new(major, minor));
     assert_eq!(Version::parse("1.2"), v(1, 2));

@@ -20,7 +20,7 @@ fn bucket_index(value: u64, bounds: &[u64]) -> usize {
 
 /// The label of the bucket `value` falls in, or `Null` when the field's labels are
 /// too few for its bounds (generated metadata always has one label more than bounds).
-fn bucket_payload(value: u64, field: &FieldMeta) -> PayloadValue {
+pub(crate) fn bucket_payload(value: u64, field: &FieldMeta) -> PayloadValue {
     match field.values.get(bucket_index(value, field.bounds)) {
         Some(label) => PayloadValue::Label(label),
         None => PayloadValue::Null,

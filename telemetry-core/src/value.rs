@@ -5,8 +5,8 @@
 //!
 //! The key design choice is that a value becomes a [`PayloadValue`] only through
 //! [`TelemetryValue::to_payload`], which sees the field's metadata: a count is clamped
-//! to the field's `max`, a bucket type sends the label of its bucket. The raw value
-//! never reaches the payload.
+//! to the field's `max` or sent as the label of its bucket, a bucket type sends the
+//! label of its bucket. The raw value never reaches the payload.
 
 /// The manifest field type a value carries; mirrors `telemetry_manifest::FieldType`
 /// (this crate is linked into user programs and does not depend on the manifest
@@ -16,7 +16,8 @@
 pub enum ValueKind {
     /// `bool`: a yes/no fact.
     Bool,
-    /// `count`: a non-negative integer, clamped to the field's `max`.
+    /// `count`: a non-negative integer, clamped to the field's `max`, or the label of
+    /// the bucket it falls in among the field's `buckets`.
     Count,
     /// `enum`: one of the values declared in the manifest.
     Enum,
@@ -88,15 +89,19 @@ pub struct FieldMeta {
     /// What the field says, in plain language (from the manifest).
     pub description: &'static str,
     /// Every value the field may send: for `enum`, the manifest's values; for bucket
-    /// types, the bucket labels, one more than `bounds` (such as `["<100ms",
-    /// "100ms-1s", ">=1s"]`); for `bool`, `os_family` and `arch`, their fixed values;
-    /// empty for `count` and `version`.
+    /// types and a `count` with `buckets`, the bucket labels, one more than `bounds`
+    /// (such as `["<100ms", "100ms-1s", ">=1s"]` or `["<1", "1-10", ">=10"]`); for
+    /// `bool`, `os_family` and `arch`, their fixed values; empty for a `count` with
+    /// `max` and for `version`.
     pub values: &'static [&'static str],
     /// For bucket types: the ascending bounds between buckets, in milliseconds
-    /// (`duration_bucket`) or bytes (`size_bucket`); empty otherwise.
+    /// (`duration_bucket`) or bytes (`size_bucket`); for a `count` with `buckets`,
+    /// its unitless bounds, and the count is then sent as the label of its bucket;
+    /// empty otherwise.
     pub bounds: &'static [u64],
-    /// For `count`: the largest value sent; larger values are sent as this. `None`
-    /// leaves the count unclamped.
+    /// For a `count` with `max`: the largest value sent; larger values are sent as
+    /// this. `None` leaves the count unclamped (the manifest requires `max` or
+    /// `buckets`, so generated metadata has one of them).
     pub max: Option<u64>,
 }
 
@@ -173,8 +178,12 @@ impl TelemetryValue for bool {
     }
 }
 
-/// Clamps a count to the field's `max`, if it has one.
-fn clamp_count(value: u64, field: &FieldMeta) -> PayloadValue {
+/// A count as sent: the label of its bucket when the field has bucket bounds,
+/// else the number, clamped to the field's `max` if it has one.
+fn count_payload(value: u64, field: &FieldMeta) -> PayloadValue {
+    if !field.bounds.is_empty() {
+        return crate::types::bucket_payload(value, field);
+    }
     PayloadValue::Count(match field.max {
         Some(max) => value.min(max),
         None => value,
@@ -186,7 +195,7 @@ macro_rules! count_impls {
         impl TelemetryValue for $ty {
             const KIND: ValueKind = ValueKind::Count;
             fn to_payload(&self, field: &FieldMeta) -> PayloadValue {
-                clamp_count(u64::from(*self), field)
+                count_payload(u64::from(*self), field)
             }
         }
     )*};
@@ -197,7 +206,7 @@ count_impls!(u8, u16, u32, u64);
 impl TelemetryValue for usize {
     const KIND: ValueKind = ValueKind::Count;
     fn to_payload(&self, field: &FieldMeta) -> PayloadValue {
-        clamp_count(u64::try_from(*self).unwrap_or(u64::MAX), field)
+        count_payload(u64::try_from(*self).unwrap_or(u64::MAX), field)
     }
 }
 

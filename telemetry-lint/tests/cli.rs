@@ -510,9 +510,10 @@ fn fingerprinting_risk_counts_the_combinations() {
         found[0],
         "event `editor_configured` can take 16,777,216 distinct value combinations, more than the 10,000 that the policy's `max_combinations` allows: `theme` (64 values), `accent` (64 values), `background` (64 values), `foreground` (64 values)"
     );
+    // A count's `max` bounds it, but a large one still multiplies the combinations.
     assert!(
-        found[1].contains("`search_run` can take an unbounded number")
-            && found[1].contains("`results` (unbounded: a count without `max`)"),
+        found[1].contains("`search_run` can take 70,007 distinct value combinations")
+            && found[1].contains("`results` (10,001 values)"),
         "{found:?}"
     );
 }

@@ -68,10 +68,19 @@ fn json_data_dictionary_of_the_example() {
         .unwrap();
     assert_eq!(tests["retention_days"], 30);
     assert_eq!(tests["retention_is_default"], false);
+    // A bucketed count: its labels are the values, its bounds the buckets.
     let failed = &tests["fields"][1];
     assert_eq!(failed["name"], "failed");
-    assert_eq!(failed["max"], 10);
-    assert_eq!(failed["values"], Value::Null);
+    assert_eq!(failed["max"], Value::Null);
+    assert_eq!(failed["values"], json!(["<1", "1-5", "5-20", ">=20"]));
+    assert_eq!(
+        failed["buckets"],
+        json!({"unit": "count", "bounds": [1, 5, 20]})
+    );
+    let passed = &tests["fields"][2];
+    assert_eq!(passed["name"], "passed");
+    assert_eq!(passed["max"], 100);
+    assert_eq!(passed["values"], Value::Null);
 
     // Written to a file: the same bytes, atomically, and `--check` agrees.
     let dir = tempfile::tempdir().unwrap();
@@ -219,7 +228,8 @@ fn example_records() -> Vec<Value> {
             .map(|f| {
                 let values = match f.ty.value {
                     telemetry_manifest::FieldType::Bool => vec![json!(true), json!(false)],
-                    telemetry_manifest::FieldType::Count => {
+                    // A bucketed count sends its bucket labels, like any bucket field.
+                    telemetry_manifest::FieldType::Count if f.bounds.is_empty() => {
                         vec![json!(0), json!(1), json!(f.max.unwrap_or(1_000_000))]
                     }
                     telemetry_manifest::FieldType::Version => vec![json!("0.1"), json!("12.34")],

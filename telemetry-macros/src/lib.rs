@@ -12,7 +12,8 @@ mod project;
 
 use proc_macro::TokenStream;
 
-/// Declares a struct as a telemetry event and checks it against `telemetry.yaml`.
+/// Declares a struct, or every variant of an enum, as a telemetry event and checks
+/// it against `telemetry.yaml`.
 ///
 /// ```ignore
 /// #[telemetry_event]                       // event `command_finished`
@@ -20,7 +21,20 @@ use proc_macro::TokenStream;
 ///
 /// #[telemetry_event(name = "build_done")]  // an explicit event name
 /// struct Built { targets: u32 }
+///
+/// #[telemetry_event]                       // an event per variant
+/// enum Event {
+///     SessionStarted { theme: Theme },     // event `session_started`
+///     #[telemetry(name = "app_closed")]    // an explicit event name
+///     Close,                               // an event without fields
+///     Finished(CommandFinished),           // the event of the wrapped struct
+/// }
 /// ```
+///
+/// In an enum, a variant with named fields (or none) is checked exactly as a struct
+/// with those fields; a tuple variant wraps one type that implements
+/// `TelemetryEvent` and sends its event; `name = "..."` belongs on the variants,
+/// never on the enum.
 ///
 /// The manifest is found through the `TELEMETRY_MANIFEST` environment variable, else
 /// by walking up from the source file, else from `CARGO_MANIFEST_DIR`. Every

@@ -95,5 +95,5 @@ pub use valid::{
 };
 pub use vocab::{
     Category, ConsentModel, ContextField, Date, Expiry, FieldType, bucket_labels,
-    format_duration_ms, format_size_bytes, parse_duration_ms, parse_size_bytes,
+    format_duration_ms, format_size_bytes, parse_count_bound, parse_duration_ms, parse_size_bytes,
 };

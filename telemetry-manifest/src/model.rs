@@ -350,11 +350,12 @@ pub struct Field {
     /// For `enum` fields: every value the field may take, in snake_case.
     #[serde(default)]
     pub values: Option<Located<Vec<Located<String>>>>,
-    /// For bucket fields: the ascending bounds between buckets (`100ms`, `1MiB`, ...).
+    /// For bucket fields: the ascending bounds between buckets (`100ms`, `1MiB`, ...);
+    /// for a `count`, whole numbers without a unit (`1`, `10`, `100`), as written.
     #[serde(default)]
     pub buckets: Option<Located<Vec<Located<String>>>>,
     /// For `count` fields: the largest value that will be sent; larger values are
-    /// clamped to it.
+    /// clamped to it. A count declares `max` or `buckets`.
     #[serde(default)]
     pub max: Option<Located<u64>>,
     /// Reviewed exceptions to field-level rules for this field.

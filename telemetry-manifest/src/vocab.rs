@@ -17,7 +17,7 @@ use serde::Deserialize;
 /// | type | Rust types that carry it | what is sent |
 /// |---|---|---|
 /// | `bool` | `bool` | `true` or `false` |
-/// | `count` | `u8`, `u16`, `u32`, `u64`, `usize` | a non-negative integer; `max` declares its largest value |
+/// | `count` | `u8`, `u16`, `u32`, `u64`, `usize` | a non-negative integer up to its `max`, or the label of the bucket it falls in among its `buckets` |
 /// | `enum` | a fieldless enum that derives `TelemetryValue` | one of the manifest's `values`, in snake_case |
 /// | `duration_bucket` | `telemetry_core::DurationBucket` | the label of the bucket the duration falls in |
 /// | `size_bucket` | `telemetry_core::SizeBucket` | the label of the bucket the size falls in |
@@ -36,7 +36,11 @@ use serde::Deserialize;
 pub enum FieldType {
     /// A yes/no fact.
     Bool,
-    /// A non-negative number of things, such as the number of targets built.
+    /// A non-negative number of things, such as the number of targets built: sent
+    /// up to a declared `max` (larger counts are sent as the `max`), or as the label
+    /// of the bucket it falls in among declared `buckets`. One of the two is
+    /// required, since an unbounded count can carry any 64-bit value, such as a
+    /// hash of a user name.
     Count,
     /// One of a closed list of values declared in the manifest.
     Enum,
@@ -491,6 +495,24 @@ fn parse_with_units(text: &str, units: &[(&str, u64)], expected: &str) -> Result
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// Parses a count bucket bound such as `10`: a positive whole number, without a
+/// unit.
+///
+/// # Errors
+/// A lowercase message when the text is not a positive whole number that fits in
+/// 64 bits.
+pub fn parse_count_bound(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{text}` is not a whole number such as `10`"));
+    }
+    match text.parse::<u64>() {
+        Ok(0) => Err(format!("`{text}` is zero; a bucket bound must be positive")),
+        Ok(value) => Ok(value),
+        Err(_) => Err(format!("`{text}` is too large")),
+    }
+}
+
 /// Formats milliseconds with the largest unit that divides them exactly
 /// (`90s`, not `1.5min`), the inverse of [`parse_duration_ms`].
 pub fn format_duration_ms(ms: u64) -> String {
@@ -525,13 +547,15 @@ fn format_with_units(value: u64, units: &[(&str, u64)]) -> String {
 }
 
 /// The labels of the buckets that `bounds` (ascending) cut the range into: one more
-/// label than bounds, such as `<100ms`, `100ms-1s`, `>=1s`.
+/// label than bounds, such as `<100ms`, `100ms-1s`, `>=1s`; for a `count`, plain
+/// numbers, such as `<1`, `1-10`, `>=10`.
 ///
 /// These labels are what a bucket field sends, so they appear verbatim in the data
 /// dictionary.
 pub fn bucket_labels(ty: FieldType, bounds: &[u64]) -> Vec<String> {
     let fmt = |v: u64| match ty {
         FieldType::SizeBucket => format_size_bytes(v),
+        FieldType::Count => v.to_string(),
         _ => format_duration_ms(v),
     };
     let mut labels = Vec::with_capacity(bounds.len() + 1);
@@ -593,5 +617,25 @@ mod tests {
     fn labels_cover_every_bucket() {
         let labels = bucket_labels(FieldType::DurationBucket, &[100, 1_000]);
         assert_eq!(labels, ["<100ms", "100ms-1s", ">=1s"]);
+        let labels = bucket_labels(FieldType::Count, &[1, 10, 100]);
+        assert_eq!(labels, ["<1", "1-10", "10-100", ">=100"]);
+    }
+
+    #[test]
+    fn count_bounds_are_positive_whole_numbers() {
+        assert_eq!(parse_count_bound("10"), Ok(10));
+        assert_eq!(parse_count_bound("007"), Ok(7));
+        for text in [
+            "0",
+            "1s",
+            "-1",
+            "1.5",
+            "1e3",
+            "0x10",
+            "",
+            "99999999999999999999",
+        ] {
+            assert!(parse_count_bound(text).is_err(), "{text}");
+        }
     }
 }

@@ -520,6 +520,40 @@ fn field_problems_are_all_reported_in_one_pass() {
     insta::assert_snapshot!(render_findings(FIELD_PROBLEMS, &findings));
 }
 
+#[test]
+fn counts_are_bounded_by_max_or_buckets() {
+    let text = with_event(
+        "    fields:
+      targets: { type: count, max: 100, category: technical, description: Targets built. }
+      retries: { type: count, buckets: [1, 10, 100], category: technical, description: Retries. }
+      hashed: { type: count, category: technical, description: Anything at all. }
+      both: { type: count, max: 10, buckets: [1, 10], category: technical, description: Both. }
+      units: { type: count, buckets: [1, 10s, 0, 5], category: technical, description: Bad bounds. }
+",
+    );
+    let manifest = parse_ok(&text);
+    let (valid, findings) = validate(&manifest);
+    assert!(
+        findings.iter().all(|f| f.rule.id == "TL014"),
+        "{findings:#?}"
+    );
+    let event = &valid.events[0];
+    let field = |name: &str| event.field(name).expect("declared");
+    assert_eq!(field("targets").max, Some(100));
+    assert!(field("targets").bounds.is_empty());
+    assert!(field("targets").possible_values().is_empty());
+    assert_eq!(field("retries").bounds, [1, 10, 100]);
+    assert_eq!(field("retries").max, None);
+    assert_eq!(
+        field("retries").possible_values(),
+        ["<1", "1-10", "10-100", ">=100"]
+    );
+    // The buckets decide what a count with both sends; the good bounds are kept.
+    assert_eq!(field("both").max, None);
+    assert_eq!(field("units").bounds, [1, 5]);
+    insta::assert_snapshot!(render_findings(&text, &findings));
+}
+
 const POLICY_PROBLEMS: &str = "\
 version: 1
 project:

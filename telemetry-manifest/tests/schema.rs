@@ -315,6 +315,43 @@ fn schema_vocabularies_match_the_model() {
             "schema and `parse_size_bytes` disagree on `{bound}`"
         );
     }
+    // A count's bounds are whole numbers, as YAML writes them unquoted; the loader
+    // reads each as its text.
+    let count = |parameters: Value| {
+        let mut field = serde_json::json!({ "type": "count", "category": "technical" });
+        if let (Some(field), Some(parameters)) = (field.as_object_mut(), parameters.as_object()) {
+            field.extend(parameters.clone());
+        }
+        serde_json::json!({
+            "version": 1,
+            "project": { "name": "p", "retention_days": 1 },
+            "events": { "e": { "fields": { "f": field } } }
+        })
+    };
+    for bound in [
+        Value::from(1),
+        Value::from(100),
+        Value::from(u64::MAX),
+        Value::from(0),
+        Value::from(-1),
+        Value::from(1.5),
+        Value::from("1s"),
+    ] {
+        let text = match &bound {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        assert_eq!(
+            validator.is_valid(&count(serde_json::json!({ "buckets": [bound] }))),
+            telemetry_manifest::parse_count_bound(&text).is_ok(),
+            "schema and `parse_count_bound` disagree on `{bound}`"
+        );
+    }
+    // A count declares `max` or `buckets`, not both and not neither.
+    assert!(validator.is_valid(&count(serde_json::json!({ "max": 10 }))));
+    assert!(validator.is_valid(&count(serde_json::json!({ "buckets": [1, 10] }))));
+    assert!(!validator.is_valid(&count(serde_json::json!({}))));
+    assert!(!validator.is_valid(&count(serde_json::json!({ "max": 10, "buckets": [1, 10] }))));
 }
 
 #[test]
@@ -505,6 +542,8 @@ fn malformed_manifests_are_rejected_by_the_loader_and_the_schema() {
         ("enum-without-values", "values"),
         ("missing-project", "project"),
         ("max-on-bool", "max"),
+        ("count-without-max", "oneOf"),
+        ("buckets-on-count", "integer"),
     ] {
         let Some((_, errors)) = schema_rejections.iter().find(|(n, _)| n == name) else {
             panic!("fixtures/manifests/malformed/{name}.yaml is missing or not YAML");

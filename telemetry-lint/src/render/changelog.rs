@@ -192,6 +192,7 @@ fn bucket_bounds(field: &FieldDef) -> Value {
     let format = match field.ty.value {
         FieldType::DurationBucket => format_duration_ms,
         FieldType::SizeBucket => format_size_bytes,
+        FieldType::Count if !field.bounds.is_empty() => |bound: u64| bound.to_string(),
         _ => return Value::Null,
     };
     Value::from(field.bounds.iter().map(|b| format(*b)).collect::<Vec<_>>())
@@ -807,6 +808,15 @@ fn field_summary(group: Option<&GroupDef>, field: &FieldDef) -> String {
                 .join(", ")
         ),
         (FieldType::Count, Some(max)) => format!("count up to {max}"),
+        (FieldType::Count, None) if !field.bounds.is_empty() => format!(
+            "count in buckets {}",
+            field
+                .possible_values()
+                .iter()
+                .map(|l| markdown_code(l))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         (ty, _) => ty.to_string(),
     };
     let mut out = format!("`{}` ({shape}; {}", field.name.value, field.category.value);

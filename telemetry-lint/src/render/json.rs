@@ -261,6 +261,10 @@ pub(crate) fn field_entry<'a>(group: Option<&'a GroupDef>, field: &'a FieldDef) 
                 unit: "bytes",
                 bounds: field.bounds.clone(),
             }),
+            FieldType::Count if !field.bounds.is_empty() => Some(Buckets {
+                unit: "count",
+                bounds: field.bounds.clone(),
+            }),
             _ => None,
         },
         waivers: waivers(&field.waivers),
@@ -282,7 +286,8 @@ fn waivers(list: &[telemetry_manifest::Waiver]) -> Vec<Waiver<'_>> {
 /// given by `max` and the `major.minor` form.
 pub(crate) fn possible_values(field: &FieldDef) -> Option<Vec<serde_json::Value>> {
     match field.ty.value {
-        FieldType::Count | FieldType::Version => None,
+        FieldType::Count if field.bounds.is_empty() => None,
+        FieldType::Version => None,
         FieldType::Bool => Some(vec![true.into(), false.into()]),
         _ => Some(
             field

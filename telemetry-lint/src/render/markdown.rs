@@ -350,7 +350,7 @@ fn render_groups(out: &mut String, manifest: &ValidManifest) {
 fn values(field: &FieldDef) -> String {
     let possible = field.possible_values();
     match field.ty.value {
-        FieldType::Count => match field.max {
+        FieldType::Count if field.bounds.is_empty() => match field.max {
             Some(max) => format!("0 to {max} (larger counts are sent as {max})"),
             None => "any whole number from 0".to_owned(),
         },

@@ -195,7 +195,7 @@ fn field_schema(field: &FieldDef) -> Node {
             ty: types(&["boolean", "null"]),
             ..base
         },
-        FieldType::Count => Node {
+        FieldType::Count if field.bounds.is_empty() => Node {
             ty: types(&["integer", "null"]),
             minimum: Some(0),
             maximum: field.max,
@@ -206,7 +206,8 @@ fn field_schema(field: &FieldDef) -> Node {
             pattern: Some(VERSION_PATTERN),
             ..base
         },
-        FieldType::Enum
+        FieldType::Count
+        | FieldType::Enum
         | FieldType::DurationBucket
         | FieldType::SizeBucket
         | FieldType::OsFamily

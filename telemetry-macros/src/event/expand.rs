@@ -597,8 +597,9 @@ fn def_meta(name: &str, def: &FieldDef) -> TokenStream {
     let category = format_ident!("{}", format!("{:?}", def.category.value));
     let description = def.description.as_ref().map_or("", |d| d.value.as_str());
     let values = def.possible_values();
+    // Bucket types, and a count with `buckets`; empty for every other field.
     let bounds = match def.ty.value {
-        FieldType::DurationBucket | FieldType::SizeBucket => def.bounds.clone(),
+        FieldType::DurationBucket | FieldType::SizeBucket | FieldType::Count => def.bounds.clone(),
         _ => Vec::new(),
     };
     let max = match def.max {

@@ -165,11 +165,10 @@ pub(crate) fn expand(
         format!("{noun} `{name}`")
     };
     // The enum as emitted: without the helper attributes on its variants, which
-    // the compiler would not know.
+    // the compiler would not know (under `#[telemetry_group]` too, where the enum
+    // is an error already and an unknown attribute would only add another).
     let mut emitted = parsed.clone();
-    if let syn::Data::Enum(data) = &mut emitted.data
-        && kind == Kind::Event
-    {
+    if let syn::Data::Enum(data) = &mut emitted.data {
         for variant in &mut data.variants {
             variant.attrs.retain(|attr| !ast::is_helper(attr));
         }

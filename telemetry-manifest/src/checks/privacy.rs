@@ -49,18 +49,20 @@ pub enum Cardinality {
     /// A finite number; [`u128::MAX`] stands for "at least that many" (the
     /// product saturates instead of overflowing).
     Finite(u128),
-    /// No bound: a `count` without `max`.
+    /// No bound: a `count` with neither `max` nor `buckets` (which TL014 rejects).
     Unbounded,
 }
 
 impl Cardinality {
     /// The values one field can take, as sent: an enum's values (at least 1), a
-    /// bucket field's buckets, 2 for `bool`, `max + 1` for a `count` with `max`, the
-    /// fixed values of `os_family` (5) and `arch` (7), [`ASSUMED_VERSION_VALUES`]
-    /// for `version`; [`Cardinality::Unbounded`] for a `count` without `max`. A
+    /// bucket field's (or a bucketed `count`'s) buckets, 2 for `bool`, `max + 1`
+    /// for a `count` with `max`, the fixed values of `os_family` (5) and `arch`
+    /// (7), [`ASSUMED_VERSION_VALUES`] for `version`; [`Cardinality::Unbounded`]
+    /// for a `count` with neither `max` nor `buckets` (which TL014 rejects). A
     /// `null` sent for an absent `Option` is not counted: the manifest cannot tell.
     pub fn of(field: &FieldDef) -> Cardinality {
         let n = match field.ty.value {
+            FieldType::Count if !field.bounds.is_empty() => field.bounds.len() as u128 + 1,
             FieldType::Count => match field.max {
                 Some(max) => u128::from(max) + 1,
                 None => return Cardinality::Unbounded,

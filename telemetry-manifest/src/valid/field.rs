@@ -1,6 +1,7 @@
 //! One field of an event or a group, checked: [`FieldDef`], and the checks of its
 //! parameters against its type (`values` for an `enum`, ascending `buckets` with
-//! units, a positive `max` for a `count`, nothing for the other types), TL014.
+//! units for a bucket type, a positive `max` or ascending unitless `buckets` for a
+//! `count`, nothing for the other types), TL014.
 
 use heck::ToSnakeCase;
 
@@ -27,10 +28,12 @@ pub struct FieldDef {
     pub description: Option<Located<String>>,
     /// For `enum`: the values, in manifest order.
     pub values: Vec<Located<String>>,
-    /// For buckets: ascending bounds, in milliseconds (durations) or bytes (sizes);
-    /// the type's [`FieldType::default_bounds`] when none are written.
+    /// For buckets: ascending bounds, in milliseconds (durations) or bytes (sizes),
+    /// the type's [`FieldType::default_bounds`] when none are written; for a
+    /// bucketed `count`, its unitless bounds; empty otherwise.
     pub bounds: Vec<u64>,
-    /// For `count`: the largest value sent, if declared.
+    /// For `count`: the largest value sent, if declared (a count declares `max` or
+    /// `buckets`).
     pub max: Option<u64>,
     /// The reviewed exceptions to field-level rules, in manifest order; a waiver
     /// that cannot be granted (an unknown rule, a compiler-enforced rule, no reason)
@@ -39,12 +42,16 @@ pub struct FieldDef {
 }
 
 impl FieldDef {
-    /// The values the field may take, as sent: enum values, bucket labels, the fixed
-    /// values of `bool`, `os_family` and `arch`; empty for `count` and `version`.
+    /// The values the field may take, as sent: enum values, bucket labels (of a
+    /// bucketed `count` too), the fixed values of `bool`, `os_family` and `arch`;
+    /// empty for a `count` with `max` and for `version`.
     pub fn possible_values(&self) -> Vec<String> {
         match self.ty.value {
             FieldType::Enum => self.values.iter().map(|v| v.value.clone()).collect(),
             FieldType::DurationBucket | FieldType::SizeBucket => {
+                vocab::bucket_labels(self.ty.value, &self.bounds)
+            }
+            FieldType::Count if !self.bounds.is_empty() => {
                 vocab::bucket_labels(self.ty.value, &self.bounds)
             }
             other => other
@@ -55,6 +62,9 @@ impl FieldDef {
         }
     }
 }
+
+/// Parses one bucket bound as written into its value.
+type BoundParser = fn(&str) -> Result<u64, String>;
 
 pub(super) fn validate_field(
     owner: Owner<'_>,
@@ -139,11 +149,20 @@ pub(super) fn validate_field(
 
     let mut bounds = Vec::new();
     match (&body.buckets, ty) {
-        (Some(list), FieldType::DurationBucket | FieldType::SizeBucket) => {
-            let parse = if ty == FieldType::DurationBucket {
-                vocab::parse_duration_ms
-            } else {
-                vocab::parse_size_bytes
+        (Some(list), FieldType::DurationBucket | FieldType::SizeBucket | FieldType::Count) => {
+            let (parse, written): (BoundParser, &str) = match ty {
+                FieldType::DurationBucket => (
+                    vocab::parse_duration_ms,
+                    "write each bound as a whole number with a unit",
+                ),
+                FieldType::SizeBucket => (
+                    vocab::parse_size_bytes,
+                    "write each bound as a whole number with a unit",
+                ),
+                _ => (
+                    vocab::parse_count_bound,
+                    "write each bound of a count as a positive whole number without a unit, such as `10`",
+                ),
             };
             if list.value.is_empty() {
                 finding(
@@ -166,7 +185,7 @@ pub(super) fn validate_field(
                     Err(message) => finding(
                         bound.span,
                         format!("bucket bound of field `{field_name}`: {message}"),
-                        "write each bound as a whole number with a unit".to_owned(),
+                        written.to_owned(),
                     ),
                 }
             }
@@ -174,12 +193,31 @@ pub(super) fn validate_field(
         (Some(list), other) => finding(
             list.span,
             format!("field `{field_name}` of {owner} is a `{other}`, which takes no `buckets`"),
-            "remove `buckets`, or declare a `duration_bucket` or `size_bucket`".to_owned(),
+            "remove `buckets`, or declare a `duration_bucket`, a `size_bucket` or a `count`"
+                .to_owned(),
         ),
         (None, _) => {}
     }
     if bounds.is_empty() {
         bounds = ty.default_bounds().to_vec();
+    }
+
+    if ty == FieldType::Count {
+        match (&body.max, &body.buckets) {
+            (None, None) => finding(
+                body.ty.span,
+                format!(
+                    "count field `{field_name}` of {owner} has neither `max` nor `buckets`, so it could send any 64-bit number, such as a hash of a user name"
+                ),
+                "declare `max: N`, the largest count worth telling apart (larger counts are sent as N), or `buckets: [1, 10, 100]`, to send only the range the count falls in".to_owned(),
+            ),
+            (Some(max), Some(_)) => finding(
+                max.span,
+                format!("count field `{field_name}` of {owner} has both `max` and `buckets`"),
+                "keep one: `max` sends the count up to that value, `buckets` only the range it falls in".to_owned(),
+            ),
+            _ => {}
+        }
     }
 
     let max = match (&body.max, ty) {
@@ -191,6 +229,8 @@ pub(super) fn validate_field(
             );
             None
         }
+        // Both `max` and `buckets`, reported above: the buckets decide what is sent.
+        (Some(_), FieldType::Count) if body.buckets.is_some() => None,
         (Some(max), FieldType::Count) => Some(max.value),
         (Some(max), other) => {
             finding(

@@ -29,7 +29,7 @@ fn main() {
     let event = EveryType {
         flag: true,
         targets: 5_000,
-        retries: None,
+        retries: Some(2),
         command: Command::Lint,
         took: DurationBucket::from_duration(std::time::Duration::from_secs(90)),
         output: SizeBucket::from_bytes(4096),
@@ -42,7 +42,7 @@ fn main() {
     let payload = event.payload_json();
     assert_eq!(
         payload,
-        r#"{"event":"every_type","fields":{"arch":"aarch64","command":"lint","flag":true,"os":"linux","output":"1KiB-1MiB","retries":null,"targets":1000,"took":">=1min","version":"1.4"}}"#,
+        r#"{"event":"every_type","fields":{"arch":"aarch64","command":"lint","flag":true,"os":"linux","output":"1KiB-1MiB","retries":"1-3","targets":1000,"took":">=1min","version":"1.4"}}"#,
         "{payload}"
     );
 }

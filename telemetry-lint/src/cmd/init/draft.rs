@@ -34,12 +34,18 @@
 //!     owner: TODO
 //!     fields:
 //!       # left out `query: String` (src/events.rs:5), TL006 free-text-field: ...
-//!       hits: {type: count, category: technical, description: TODO}
+//!       # `max: 100` is a first guess for each count: set the largest count worth telling apart, or `buckets: [1, 10, 100]`
+//!       hits: {type: count, max: 100, category: technical, description: TODO}
 //! ```
+//!
+//! A `count` needs `max` or `buckets` (an unbounded count could carry a hash of a
+//! user name), so the draft gives each count [`DRAFT_COUNT_MAX`] and says so.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_saphyr::{CommentPosition, Commented, FlowMap, FlowSeq, SerializerOptions, SpaceAfter};
+
+use telemetry_manifest::FieldType;
 
 use super::{DRAFT_RETENTION_DAYS, DraftEvent, DraftField, FieldOutcome, InitReport};
 use crate::report::{Diagnostic, plural};
@@ -61,6 +67,13 @@ const OPT_OUT_HINT: &str =
 /// loader refuses a run of more than 32 comment lines before a mapping entry
 /// (serde-saphyr's default `Budget::max_buffered_comment_events`).
 const MAX_NOTE_LINES: usize = 24;
+
+/// The `max` the draft gives every count, a first guess for a person to revise: a
+/// count needs `max` or `buckets`, and a draft must validate.
+pub(super) const DRAFT_COUNT_MAX: u64 = 100;
+
+/// The note above the fields of an event whose counts got [`DRAFT_COUNT_MAX`].
+const COUNT_MAX_NOTE: &str = "`max: 100` is a first guess for each count: set the largest count worth telling apart, or `buckets: [1, 10, 100]`";
 
 /// The event metadata left for a person to decide.
 const EVENT_HINTS: [&str; 2] = [
@@ -207,6 +220,8 @@ struct FieldDraft<'a> {
     ty: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     values: Option<FlowSeq<&'a [String]>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<u64>,
     category: &'a str,
     description: &'a str,
 }
@@ -238,6 +253,7 @@ impl<'a> EventDraft<'a> {
                     FlowMap(FieldDraft {
                         ty: ty.as_str(),
                         values: (!values.is_empty()).then_some(FlowSeq(values.as_slice())),
+                        max: (*ty == FieldType::Count).then_some(DRAFT_COUNT_MAX),
                         category,
                         description: field.doc.as_deref().unwrap_or(TODO),
                     }),
@@ -247,6 +263,10 @@ impl<'a> EventDraft<'a> {
                 }
             }
         }
+        let mut field_notes = left_out_notes(&left_out);
+        if kept.iter().any(|(_, field)| field.0.max.is_some()) {
+            field_notes.push(COUNT_MAX_NOTE.to_owned());
+        }
         EventDraft {
             name: &event.name,
             notes,
@@ -255,7 +275,7 @@ impl<'a> EventDraft<'a> {
                 purpose: TODO,
                 owner: TODO,
                 fields: FieldsDraft {
-                    left_out: left_out_notes(&left_out),
+                    left_out: field_notes,
                     kept,
                 },
             },
