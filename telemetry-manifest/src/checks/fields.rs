@@ -85,6 +85,28 @@ fn forbidden_message(owner: Owner<'_>, field: &str, shown: &str, found: &Forbidd
     }
 }
 
+/// The fix of a forbidden type: the rule's, or, for a list, what to send of it.
+fn forbidden_help(found: &Forbidden) -> String {
+    let culprit = found.culprit.trim_start_matches('&');
+    let list = [
+        "Vec<",
+        "[",
+        "VecDeque<",
+        "LinkedList<",
+        "BinaryHeap<",
+        "HashSet<",
+        "BTreeSet<",
+        "IndexSet<",
+    ]
+    .iter()
+    .any(|start| culprit.starts_with(start));
+    if found.rule == rules::UNTYPED_VALUE_FIELD && list {
+        "send what the decision needs of the list: its length as a `count` with a `max` or `buckets`, or one field per fact (such as `has_errors: bool`)".to_owned()
+    } else {
+        lowercase_first(found.rule.fix.trim_end_matches('.'))
+    }
+}
+
 /// Checks the Rust type of one field on its own: forbidden types and unvetted types.
 ///
 /// Returns at most one finding. `owner` is an event name (`&str`), or an
@@ -101,7 +123,7 @@ pub fn check_field_type<'a>(
                 .tag(Finding::new(
                     found.rule,
                     forbidden_message(owner, &field.name, &type_to_string(field.ty), &found),
-                    lowercase_first(found.rule.fix.trim_end_matches('.')),
+                    forbidden_help(&found),
                 ))
                 .field(&field.name)
                 .at_code(CodeTarget::FieldType(index)),
@@ -295,4 +317,32 @@ pub fn check_enum_variants<'a>(
             .field(&declared.name.value)
             .at_manifest(declared.values.first().map_or(declared.ty.span, |v| v.span)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn help(ty: &str) -> String {
+        let ty: syn::Type = syn::parse_str(ty).unwrap();
+        let field = StructField {
+            name: "f".to_owned(),
+            ty: &ty,
+        };
+        check_field_type("e", 0, &field)
+            .map(|f| f.help)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_list_is_told_what_to_send_of_it() {
+        for ty in ["Vec<u64>", "[u32; 4]", "&[u16]", "Option<BTreeSet<u8>>"] {
+            assert!(
+                help(ty).contains("its length as a `count`"),
+                "{ty}: {}",
+                help(ty)
+            );
+        }
+        assert!(!help("HashMap<String, u8>").contains("its length"));
+    }
 }
