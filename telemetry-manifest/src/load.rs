@@ -135,16 +135,7 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
 /// The error for bytes that are not UTF-8 at `offset` of the file `all`: the line,
 /// the column (in characters of the valid text before it) and the byte itself.
 fn not_utf8(all: &[u8], offset: usize) -> LoadError {
-    let before = &all[..offset.min(all.len())];
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
+    let (line, column) = crate::text::line_column_of_byte(all, offset);
     let byte = all
         .get(offset)
         .map_or_else(String::new, |b| format!("byte 0x{b:02x} "));

@@ -156,6 +156,23 @@ fn fenced(text: String) -> String {
     }
 }
 
+/// The 1-based line and column (in characters of the valid text before it) of
+/// byte `offset` of `bytes`, a text that may not be UTF-8 from there on: where a
+/// decoder stopped.
+pub fn line_column_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -244,6 +244,14 @@ impl Report {
     /// `color` turns ANSI colours on; hyperlinks are always off.
     pub fn render_human(&self, color: bool) -> String {
         let mut out = render_diagnostics(&self.diagnostics, &self.files, color);
+        out.push_str(&self.closing_lines());
+        out
+    }
+
+    /// The summary line (left out when a note stands alone) and the note, each
+    /// ending with a newline: what human and GitHub output end with.
+    fn closing_lines(&self) -> String {
+        let mut out = String::new();
         if self.note.is_none() || !self.diagnostics.is_empty() {
             out.push_str(&self.summary());
             out.push('\n');
@@ -283,14 +291,7 @@ impl Report {
     /// [`render_github`]), then the summary and the note as plain lines.
     pub fn render_github(&self) -> String {
         let mut out = render_github(&self.diagnostics, self.manifest.as_deref());
-        if self.note.is_none() || !self.diagnostics.is_empty() {
-            out.push_str(&self.summary());
-            out.push('\n');
-        }
-        if let Some(note) = &self.note {
-            out.push_str(note);
-            out.push('\n');
-        }
+        out.push_str(&self.closing_lines());
         out
     }
 }

@@ -603,16 +603,7 @@ fn scan_text(scan: &mut Scan, shown: String, text: String, skip_test_modules: bo
 
 /// Where the first byte that is not UTF-8 stands: `byte 0xe9 at line 3, column 6`.
 fn not_utf8_place(bytes: &[u8], offset: usize) -> String {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
+    let (line, column) = telemetry_manifest::text::line_column_of_byte(bytes, offset);
     match bytes.get(offset) {
         Some(byte) => format!("byte 0x{byte:02x} at line {line}, column {column}"),
         None => format!("at line {line}, column {column}"),
