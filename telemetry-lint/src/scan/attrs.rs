@@ -15,7 +15,7 @@ use heck::{
 };
 use syn::punctuated::Punctuated;
 
-use super::{LineIndex, SourceSpan};
+use super::span::{LineIndex, SourceSpan};
 
 /// The names of ours that a renamed import can stand for.
 const OURS: [&str; 3] = ["telemetry_event", "telemetry_group", "TelemetryValue"];
