@@ -432,3 +432,53 @@ fn the_binary_prints_the_same_reports_and_maps_exit_codes() {
         "{written}"
     );
 }
+
+/// `init` on every fixture workspace with sources (the broken ones included)
+/// writes a draft that loads, and `check` then runs on the draft (findings are
+/// expected: a draft leaves `TODO`s; exit code 2, could not run, is the failure).
+#[test]
+fn every_fixture_drafts_a_manifest_check_runs_on() {
+    let mut tried = 0;
+    let mut dirs: Vec<_> = std::fs::read_dir(common::fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Cargo.toml").is_file() && p.join("src").is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let work = tempfile::tempdir().unwrap();
+        copy_dir(&dir, work.path());
+        let draft = work.path().join("draft.yaml");
+        let init = common::run_in(
+            work.path(),
+            &["init", "--all-structs", "--output", "draft.yaml", "src"],
+        );
+        assert!(
+            matches!(init.code, 0 | 1),
+            "{name}: init could not run\n{}",
+            init.transcript()
+        );
+        let text = std::fs::read_to_string(&draft).unwrap();
+        if let Err(error) = parse_str(&text) {
+            panic!("{name}: the draft does not load: {error}\n{text}");
+        }
+        let check = common::run_in(
+            work.path(),
+            &[
+                "check",
+                "--manifest-path",
+                "Cargo.toml",
+                "--manifest",
+                "draft.yaml",
+            ],
+        );
+        assert!(
+            matches!(check.code, 0 | 1),
+            "{name}: check could not run on the draft\n{}",
+            check.transcript()
+        );
+        tried += 1;
+    }
+    assert!(tried > 20, "only {tried} fixtures");
+}
