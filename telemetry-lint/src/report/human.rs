@@ -14,7 +14,7 @@ use super::{Diagnostic, Location, primary_and_related};
 const WIDTH: usize = 100;
 
 /// Renders `diagnostics` for people, in the given order, each as
-/// [`Report::render_human`] shows it and followed by a blank line; `files` holds the
+/// [`Report::render_human`](super::Report::render_human) shows it and followed by a blank line; `files` holds the
 /// text of the files they point into, by relative path. No summary.
 pub(crate) fn render_diagnostics(
     diagnostics: &[Diagnostic],

@@ -281,14 +281,14 @@ impl Report {
         text
     }
 
-    /// Renders for code scanning: one SARIF 2.1.0 log (see [`render_sarif`]),
+    /// Renders for code scanning: one SARIF 2.1.0 log (see `report::sarif`),
     /// pretty-printed, ending with a newline.
     pub fn render_sarif(&self) -> String {
         render_sarif(&self.diagnostics, self.manifest.as_deref())
     }
 
     /// Renders for GitHub Actions: one workflow command per diagnostic (see
-    /// [`render_github`]), then the summary and the note as plain lines.
+    /// `report::github`), then the summary and the note as plain lines.
     pub fn render_github(&self) -> String {
         let mut out = render_github(&self.diagnostics, self.manifest.as_deref());
         out.push_str(&self.closing_lines());

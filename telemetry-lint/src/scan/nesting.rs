@@ -26,13 +26,13 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 /// The deepest estimated nesting parsed, in tokens (see the module docs).
 pub const MAX_TOKEN_NESTING: usize = 10_000;
 
-/// The stack the scanners need for a file at [`MAX_TOKEN_NESTING`], in bytes: 512 MiB
+/// The stack the scanners need for a file at the nesting bound (`MAX_TOKEN_NESTING`), in bytes: 512 MiB
 /// of address space, of which a parse touches only what it uses (a debug build
 /// parses 5,000 nested generic types in about 250 MiB of stack).
 pub const STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Parses `text` as a Rust file, as `syn::parse_file` does, unless its estimated
-/// nesting exceeds [`MAX_TOKEN_NESTING`].
+/// nesting exceeds `MAX_TOKEN_NESTING`.
 ///
 /// # Errors
 /// The lexer's or the parser's error, or a nesting error placed at the token where
