@@ -66,7 +66,10 @@ fn is_skipped_dir(root: &Path, dir: &Path) -> bool {
         && (name == "target"
             || name.starts_with('.')
             || name.contains("malformed")
-            || dir == root.join("fixtures").join("hostile"))
+            || dir == root.join("fixtures").join("hostile")
+            // Generated locally by fuzz/seed.sh and the fuzzer; ignored by git.
+            || dir == root.join("fuzz").join("corpus")
+            || dir == root.join("fuzz").join("artifacts"))
 }
 
 /// Whether a file is a manifest that must match the schema (see the module docs).
