@@ -641,8 +641,8 @@ events:
     owner: TODO
     fields:
       # left out `query: String` (src/lib.rs:4), TL006 free-text-field: free text can carry names, e-mail addresses, file contents and secrets typed by the user
-      # `max: 100` is a first guess for each count: set the largest count worth telling apart, or `buckets: [1, 10, 100]`
-      hits: {type: count, max: 100, category: technical, description: \"Hits, counted.\"}
+      # `buckets: [1, 10, 100, 1000]` is a first guess for each count of things: set the bounds a decision needs
+      hits: {type: count, buckets: [1, 10, 100, 1000], category: technical, description: \"Hits, counted.\"}
 ";
     assert_eq!(report.draft, expected);
 }

@@ -34,12 +34,14 @@
 //!     owner: TODO
 //!     fields:
 //!       # left out `query: String` (src/events.rs:5), TL006 free-text-field: ...
-//!       # `max: 100` is a first guess for each count: set the largest count worth telling apart, or `buckets: [1, 10, 100]`
-//!       hits: {type: count, max: 100, category: technical, description: TODO}
+//!       # `buckets: [1, 10, 100, 1000]` is a first guess for each count of things: set the bounds a decision needs
+//!       hits: {type: count, buckets: [1, 10, 100, 1000], category: technical, description: TODO}
 //! ```
 //!
 //! A `count` needs `max` or `buckets` (an unbounded count could carry a hash of a
-//! user name), so the draft gives each count [`DRAFT_COUNT_MAX`] and says so.
+//! user name), so the draft gives a count of things (`hits`, `error_count`,
+//! `num_retries`) buckets of orders of magnitude, and any other count
+//! [`DRAFT_COUNT_MAX`], and says so.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -68,9 +70,30 @@ const OPT_OUT_HINT: &str =
 /// (serde-saphyr's default `Budget::max_buffered_comment_events`).
 const MAX_NOTE_LINES: usize = 24;
 
-/// The `max` the draft gives every count, a first guess for a person to revise: a
-/// count needs `max` or `buckets`, and a draft must validate.
+/// The `max` the draft gives a count that is not a number of things, a first guess
+/// for a person to revise: a count needs `max` or `buckets`, and a draft must
+/// validate.
 pub(super) const DRAFT_COUNT_MAX: u64 = 100;
+
+/// The `buckets` the draft gives a count of things (`files`, `error_count`,
+/// `num_retries`): orders of magnitude, a first guess for a person to revise.
+const DRAFT_COUNT_BUCKETS: [u64; 4] = [1, 10, 100, 1000];
+
+/// The note beside counts drafted with buckets.
+const COUNT_BUCKETS_NOTE: &str = "`buckets: [1, 10, 100, 1000]` is a first guess for each count of things: set the bounds a decision needs";
+
+/// Whether a count's name says it counts things (`files`, `error_count`,
+/// `num_retries`, `total_runs`): such a count is drafted with buckets of orders of
+/// magnitude, since no one `max` fits all projects.
+fn counts_things(name: &str) -> bool {
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    matches!(*last, "count" | "counts" | "total" | "number")
+        || matches!(*first, "num" | "n" | "count" | "total" | "number")
+        || (last.len() > 3 && last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us"))
+}
 
 /// The note above the fields of an event whose counts got [`DRAFT_COUNT_MAX`].
 const COUNT_MAX_NOTE: &str = "`max: 100` is a first guess for each count: set the largest count worth telling apart, or `buckets: [1, 10, 100]`";
@@ -222,6 +245,8 @@ struct FieldDraft<'a> {
     values: Option<FlowSeq<&'a [String]>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     max: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buckets: Option<FlowSeq<&'static [u64]>>,
     category: &'a str,
     description: &'a str,
 }
@@ -253,7 +278,10 @@ impl<'a> EventDraft<'a> {
                     FlowMap(FieldDraft {
                         ty: ty.as_str(),
                         values: (!values.is_empty()).then_some(FlowSeq(values.as_slice())),
-                        max: (*ty == FieldType::Count).then_some(DRAFT_COUNT_MAX),
+                        max: (*ty == FieldType::Count && !counts_things(&field.name))
+                            .then_some(DRAFT_COUNT_MAX),
+                        buckets: (*ty == FieldType::Count && counts_things(&field.name))
+                            .then_some(FlowSeq(DRAFT_COUNT_BUCKETS.as_slice())),
                         category,
                         description: field.doc.as_deref().unwrap_or(TODO),
                     }),
@@ -266,6 +294,9 @@ impl<'a> EventDraft<'a> {
         let mut field_notes = left_out_notes(&left_out);
         if kept.iter().any(|(_, field)| field.0.max.is_some()) {
             field_notes.push(COUNT_MAX_NOTE.to_owned());
+        }
+        if kept.iter().any(|(_, field)| field.0.buckets.is_some()) {
+            field_notes.push(COUNT_BUCKETS_NOTE.to_owned());
         }
         EventDraft {
             name: &event.name,
