@@ -7,11 +7,14 @@ use std::sync::Arc;
 use heck::ToSnakeCase;
 use telemetry_manifest::text::lowercase_first;
 use telemetry_manifest::{
-    Level, Rule, TypeClass, classify_type, default_event_name, rules, type_to_string,
+    FieldType, Level, Rule, StructField, TypeClass, check_field_type, classify_type,
+    default_event_name, rules, type_to_string,
 };
 use telemetry_manifest::{Owner, check_name};
 
-use super::classify::{Resolved, Site, is_marker, type_param};
+use super::classify::{
+    Resolved, Site, is_float, is_marker, is_number, is_static_str, type_param, variant_types,
+};
 use super::{DraftEvent, DraftField, FieldOutcome, MAX_FLATTEN_DEPTH, Selector};
 use crate::report::{Diagnostic, Location, Problem};
 use crate::scan::attrs::SerdeContainer;
@@ -542,3 +545,202 @@ fn struct_unit(s: &StructItem) -> EventUnit<'_> {
 
 /// serde container attributes that change nothing.
 static NO_SERDE: SerdeContainer = SerdeContainer { rename_all: None };
+
+/// How many type aliases `init` follows in a row (`type A = B; type B = String;`).
+const MAX_ALIASES: usize = 8;
+
+impl<'a> Drafter<'a> {
+    /// Classifies one field type; `aliases` counts the type aliases followed so far.
+    ///
+    /// The type is judged by what it names: its paths are resolved through the
+    /// file's `use` items first, so `Value` imported from `serde_json` is an
+    /// untyped value, not an unknown name.
+    pub(super) fn classify(
+        &mut self,
+        ty: &syn::Type,
+        site: &Site<'_>,
+        aliases: usize,
+    ) -> Resolved<'a> {
+        let scan = self.scan;
+        // A name the syntax cannot judge is judged by what the file imports it as;
+        // a type judged already keeps the name it is written with.
+        let mut class = classify_type(ty);
+        let qualified;
+        let ty = if matches!(class, TypeClass::Opaque { .. } | TypeClass::Unvetted { .. }) {
+            qualified = scan.files[site.file].imports.qualify(ty);
+            let judged = classify_type(&qualified);
+            if matches!(judged, TypeClass::Forbidden(_) | TypeClass::Carries { .. }) {
+                class = judged;
+                &qualified
+            } else {
+                ty
+            }
+        } else {
+            ty
+        };
+        match class {
+            TypeClass::Carries { ty, optional } => Resolved::Field(FieldOutcome::Kept {
+                ty,
+                optional,
+                values: Vec::new(),
+                category: "technical",
+            }),
+            TypeClass::Forbidden(_) if is_static_str(ty) => {
+                let message = format!(
+                    "field `{}` of event `{}` has type `{}`, which holds one of the fixed strings written in the program, a set the manifest cannot list",
+                    site.field,
+                    site.event,
+                    type_to_string(ty)
+                );
+                let help = "list the strings the program sends as the variants of a fieldless enum that derives `TelemetryValue`, and declare it as an `enum` field".to_owned();
+                Resolved::Field(FieldOutcome::Rejected {
+                    finding: self.unvetted(site, message, help),
+                })
+            }
+            TypeClass::Unvetted { .. } if is_number(ty) => {
+                // A float or a signed integer whose name says what it holds is
+                // judged as a number.
+                if let Some(finding) =
+                    check_name(Owner::Event(site.event), site.field, FieldType::Count)
+                {
+                    let index =
+                        self.rule_finding(site, finding.rule, finding.message, finding.help);
+                    return Resolved::Field(FieldOutcome::Rejected { finding: index });
+                }
+                let message = format!(
+                    "field `{}` of event `{}` has type `{}`, a number the manifest's vocabulary does not carry (a `count` is unsigned and bounded)",
+                    site.field,
+                    site.event,
+                    type_to_string(ty)
+                );
+                let help = if is_float(ty) {
+                    "send the value bucketed: a fieldless enum of ranges (such as `low`, `medium`, `high` for a ratio), a `duration_bucket` or a `size_bucket`"
+                } else {
+                    "send an unsigned integer declared `count` with a `max` or `buckets`, or a fieldless enum of the values that matter (such as `success` and `failure` for an exit code)"
+                }
+                .to_owned();
+                Resolved::Field(FieldOutcome::Rejected {
+                    finding: self.unvetted(site, message, help),
+                })
+            }
+            TypeClass::Forbidden(_) | TypeClass::Unvetted { .. } => {
+                let field = StructField {
+                    name: site.field.to_owned(),
+                    ty,
+                };
+                match check_field_type(site.event, site.index, &field) {
+                    Some(finding) => {
+                        let message = if aliases > 0 {
+                            let alias = format!("has type `{}`, an alias of `", site.written);
+                            finding.message.replacen("has type `", &alias, 1)
+                        } else {
+                            finding.message
+                        };
+                        let index = if finding.rule == rules::UNVETTED_VALUE_TYPE {
+                            self.unvetted(site, message, finding.help)
+                        } else {
+                            self.rule_finding(site, finding.rule, message, finding.help)
+                        };
+                        Resolved::Field(FieldOutcome::Rejected { finding: index })
+                    }
+                    None => self.classify_unknown(ty, site),
+                }
+            }
+            TypeClass::Opaque { name, optional } => {
+                if let Some(nested) = scan.find_struct(&name) {
+                    return Resolved::Struct(nested);
+                }
+                if let Some(found) = scan.find_enum(&name) {
+                    return Resolved::Field(self.enum_field(found, &name, optional, ty, site));
+                }
+                if let Some(alias) = scan.find_alias(&name)
+                    && aliases < MAX_ALIASES
+                {
+                    return self.classify(&alias.ty, site, aliases + 1);
+                }
+                let message = format!(
+                    "field `{}` of event `{}` has type `{}`, which is defined outside the scanned sources, so init did not inspect what it carries",
+                    site.field,
+                    site.event,
+                    type_to_string(ty)
+                );
+                let help = "declare its values by hand (a fieldless enum that derives `TelemetryValue`), or wrap what the event needs in a type from the manifest's vocabulary; give init the path of the source that defines it to have it inspected".to_owned();
+                let finding = self.unvetted(site, message, help);
+                Resolved::Field(FieldOutcome::Rejected { finding })
+            }
+        }
+    }
+
+    fn classify_unknown(&mut self, ty: &syn::Type, site: &Site<'_>) -> Resolved<'a> {
+        let message = format!(
+            "field `{}` of event `{}` has type `{}`, which init cannot classify",
+            site.field,
+            site.event,
+            type_to_string(ty)
+        );
+        let finding = self.unvetted(
+            site,
+            message,
+            "use a type from the manifest's vocabulary".to_owned(),
+        );
+        Resolved::Field(FieldOutcome::Rejected { finding })
+    }
+
+    fn enum_field(
+        &mut self,
+        found: &EnumItem,
+        name: &str,
+        optional: bool,
+        ty: &syn::Type,
+        site: &Site<'_>,
+    ) -> FieldOutcome {
+        if found.is_fieldless() {
+            return FieldOutcome::Kept {
+                ty: FieldType::Enum,
+                optional,
+                values: found
+                    .variants
+                    .iter()
+                    .map(|v| v.ident.to_snake_case())
+                    .collect(),
+                category: "interaction",
+            };
+        }
+        // An enum whose variants hold data: report the first forbidden type inside.
+        for variant in &found.variants {
+            for inner in variant_types(&variant.body) {
+                if let TypeClass::Forbidden(forbidden) = classify_type(inner) {
+                    let message = format!(
+                        "field `{}` of event `{}` has type `{}`, whose variant `{}` holds `{}`, which can carry {}",
+                        site.field,
+                        site.event,
+                        type_to_string(ty),
+                        variant.ident,
+                        forbidden.culprit,
+                        forbidden.carries
+                    );
+                    let help = lowercase_first(forbidden.rule.fix.trim_end_matches('.'));
+                    let index = self.rule_finding(site, forbidden.rule, message, help);
+                    return FieldOutcome::Rejected { finding: index };
+                }
+            }
+        }
+        let message = if found.variants.is_empty() {
+            format!(
+                "field `{}` of event `{}` has type `{name}`, an enum without variants",
+                site.field, site.event
+            )
+        } else {
+            format!(
+                "field `{}` of event `{}` has type `{name}`, an enum whose variants hold data, so its values cannot be listed",
+                site.field, site.event
+            )
+        };
+        let finding = self.unvetted(
+            site,
+            message,
+            "use a fieldless enum, one value per variant".to_owned(),
+        );
+        FieldOutcome::Rejected { finding }
+    }
+}
