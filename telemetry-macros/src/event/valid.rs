@@ -25,6 +25,12 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The compile error's text for a finding: the rule's words, then where it
+    /// points in the manifest.
+    fn message(&self, finding: &Finding) -> String {
+        format!("{}{}", finding.render_for_compiler(), self.place(finding))
+    }
+
     /// `\n  = manifest: path:line:column` for a finding that points into the manifest.
     fn place(&self, finding: &Finding) -> String {
         finding
@@ -65,14 +71,7 @@ pub(crate) fn report_manifest_level(
     errors: &mut Errors,
 ) {
     for finding in manifest_findings.iter().filter(|f| manifest_level(f)) {
-        errors.push(syn::Error::new(
-            at,
-            format!(
-                "{}{}",
-                finding.render_for_compiler(),
-                context.place(finding)
-            ),
-        ));
+        errors.push(syn::Error::new(at, context.message(finding)));
     }
 }
 
@@ -101,14 +100,7 @@ pub(crate) fn check<'a>(
             faulty[index] = true;
         }
         let at = field.map_or_else(|| input.ident.span(), |i| input.fields[i].ident.span());
-        errors.push(syn::Error::new(
-            at,
-            format!(
-                "{}{}",
-                finding.render_for_compiler(),
-                context.place(finding)
-            ),
-        ));
+        errors.push(syn::Error::new(at, context.message(finding)));
     }
 
     let fields: Vec<StructField<'_>> = input
@@ -142,11 +134,7 @@ pub(crate) fn check<'a>(
     // compiler reads the same waivers as the linter.
     let findings = apply_waivers(valid, findings).kept;
     for finding in &findings {
-        let text = format!(
-            "{}{}",
-            finding.render_for_compiler(),
-            context.place(finding)
-        );
+        let text = context.message(finding);
         let error = match finding.code {
             Some(CodeTarget::FieldType(index)) => {
                 faulty[index] = true;

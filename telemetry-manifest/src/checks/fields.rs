@@ -107,6 +107,27 @@ fn forbidden_help(found: &Forbidden) -> String {
     }
 }
 
+/// TL013 for field `index` (`field`, of type `shown`) of `owner`: a type not known
+/// to be coarse, with `help` saying what to use.
+pub(super) fn unvetted(
+    owner: Owner<'_>,
+    index: usize,
+    field: &str,
+    shown: &str,
+    help: String,
+) -> Finding {
+    owner
+        .tag(Finding::new(
+            rules::UNVETTED_VALUE_TYPE,
+            format!(
+                "field `{field}` of {owner} has type `{shown}`, which is not a vetted telemetry value type"
+            ),
+            help,
+        ))
+        .field(field)
+        .at_code(CodeTarget::FieldType(index))
+}
+
 /// Checks the Rust type of one field on its own: forbidden types and unvetted types.
 ///
 /// Returns at most one finding. `owner` is an event name (`&str`), or an
@@ -128,19 +149,13 @@ pub fn check_field_type<'a>(
                 .field(&field.name)
                 .at_code(CodeTarget::FieldType(index)),
         ),
-        TypeClass::Unvetted { shown } => Some(
-            owner
-                .tag(Finding::new(
-                    rules::UNVETTED_VALUE_TYPE,
-                    format!(
-                        "field `{}` of {owner} has type `{shown}`, which is not a vetted telemetry value type",
-                        field.name
-                    ),
-                    "use a type from the manifest's vocabulary (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum with `#[derive(TelemetryValue)]`",
-                ))
-                .field(&field.name)
-                .at_code(CodeTarget::FieldType(index)),
-        ),
+        TypeClass::Unvetted { shown } => Some(unvetted(
+            owner,
+            index,
+            &field.name,
+            &shown,
+            "use a type from the manifest's vocabulary (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum with `#[derive(TelemetryValue)]`".to_owned(),
+        )),
         TypeClass::Carries { .. } | TypeClass::Opaque { .. } => None,
     }
 }

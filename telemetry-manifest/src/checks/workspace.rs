@@ -13,7 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use heck::AsUpperCamelCase;
 
-use super::fields::{StructField, check_enum_variants, type_mismatch_help, type_mismatch_message};
+use super::fields::{
+    StructField, check_enum_variants, type_mismatch_help, type_mismatch_message, unvetted,
+};
 use crate::finding::{CodeTarget, Finding, Owner};
 use crate::rules;
 use crate::rust_types::{TypeClass, classify_type, type_to_string};
@@ -155,20 +157,7 @@ pub fn check_opaque_field<'w>(
                     "`{name}` is neither a type from the manifest's vocabulary nor an enum with `#[derive(TelemetryValue)]` in the workspace's sources; use a vetted type (`bool`, an unsigned integer, `DurationBucket`, `SizeBucket`, `OsFamily`, `Arch`, `Version`), or a fieldless enum that derives `TelemetryValue`"
                 )
             };
-            Some((
-                owner
-                    .tag(Finding::new(
-                        rules::UNVETTED_VALUE_TYPE,
-                        format!(
-                            "field `{}` of {owner} has type `{shown}`, which is not a vetted telemetry value type",
-                            field.name
-                        ),
-                        help,
-                    ))
-                    .field(&field.name)
-                    .at_code(CodeTarget::FieldType(index)),
-                None,
-            ))
+            Some((unvetted(owner, index, &field.name, &shown, help), None))
         }
     }
 }
