@@ -123,4 +123,21 @@ mod tests {
             assert!(!text.ends_with('.'), "{text}");
         }
     }
+
+    #[test]
+    fn every_problem_is_documented_for_tools() {
+        let docs = include_str!("../../../docs/json-output.md");
+        for problem in Problem::ALL {
+            let row = format!(
+                "| `{}` | {} |",
+                problem.name(),
+                problem.default_level().as_str()
+            );
+            assert!(
+                docs.contains(&row),
+                "docs/json-output.md lacks the row of {}",
+                problem.name()
+            );
+        }
+    }
 }
