@@ -88,10 +88,70 @@ pub const FACT_WORDS: &[&str] = &["is", "has", "uses", "with", "was", "should"];
 pub const POINT_IN_TIME: NameMeaning = NameMeaning {
     rule: rules::TIMESTAMP_LIKE_FIELD,
     what: "a point in time (a date or a time of day)",
-    words: &["timestamp", "ts", "epoch", "datetime", "unix"],
-    last_words: &["at", "when", "date", "time", "day", "since"],
+    words: &["timestamp", "datetime"],
+    last_words: &["at", "when", "date", "day", "since", "ts", "epoch", "unix"],
     instead: "drop it: every record carries the hour it was sent in (the `hour` context), and a `duration_bucket` can say how long ago something happened",
 };
+
+/// Words of a moment: before a last word `time` they make the name a point in
+/// time (`start_time`, `last_login_time`); without one, `time` is a duration
+/// (`compile_time`, `load_time`).
+pub const MOMENT_WORDS: &[&str] = &[
+    "start",
+    "started",
+    "end",
+    "ended",
+    "stop",
+    "stopped",
+    "created",
+    "updated",
+    "modified",
+    "last",
+    "first",
+    "install",
+    "installed",
+    "launch",
+    "launched",
+    "crash",
+    "crashed",
+    "begin",
+    "finish",
+    "finished",
+    "sent",
+    "received",
+    "login",
+    "opened",
+    "closed",
+];
+
+/// Last words that count occurrences (`disk_errors`, `memory_warnings`,
+/// `latency_spikes`): a count of things that happened, not a measure of the
+/// thing the other words name.
+pub const OCCURRENCE_LAST_WORDS: &[&str] = &[
+    "errors",
+    "failures",
+    "warnings",
+    "events",
+    "hits",
+    "misses",
+    "spikes",
+    "allocations",
+    "crashes",
+    "calls",
+    "requests",
+    "retries",
+    "attempts",
+    "files",
+    "sockets",
+    "faults",
+    "timeouts",
+    "restarts",
+    "reloads",
+    "clicks",
+    "runs",
+    "builds",
+    "panics",
+];
 
 /// TL037: a precise duration.
 pub const PRECISE_DURATION: NameMeaning = NameMeaning {
@@ -133,8 +193,15 @@ pub const EXACT_SIZE: NameMeaning = NameMeaning {
         "chars",
         "characters",
         "cores",
+        "core",
         "cpus",
+        "cpu",
         "gpus",
+        "gpu",
+        "screen",
+        "display",
+        "monitor",
+        "monitors",
         "pixels",
         "dpi",
         "resolution",
@@ -147,6 +214,29 @@ pub const EXACT_SIZE: NameMeaning = NameMeaning {
 /// time is reported as that, not also as a duration.
 pub const NAME_MEANINGS: [&NameMeaning; 3] = [&POINT_IN_TIME, &PRECISE_DURATION, &EXACT_SIZE];
 
+/// Whether a last word counts occurrences: one of [`OCCURRENCE_LAST_WORDS`], or
+/// any plural that is not itself a unit, a spec or a plural of a word of a meaning
+/// (`gpu_dispatches` counts dispatches; `heap_bytes`, `cpus` and `timestamps` do
+/// not count occurrences).
+fn counts_occurrences(last: &str) -> bool {
+    if OCCURRENCE_LAST_WORDS.contains(&last) {
+        return true;
+    }
+    let of_a_meaning = |word: &str| {
+        NAME_MEANINGS
+            .iter()
+            .any(|m| m.words.contains(&word) || m.last_words.contains(&word))
+            || TIME_UNIT_WORDS.contains(&word)
+    };
+    last.len() > 3
+        && last.ends_with('s')
+        && !last.ends_with("ss")
+        && !last.ends_with("us")
+        && !of_a_meaning(last)
+        && !of_a_meaning(last.strip_suffix("es").unwrap_or(last))
+        && !of_a_meaning(&last[..last.len() - 1])
+}
+
 /// The meaning a number's name gives it, if any (see the module docs).
 pub fn number_meaning(name: &str) -> Option<&'static NameMeaning> {
     let words: Vec<String> = name
@@ -158,7 +248,7 @@ pub fn number_meaning(name: &str) -> Option<&'static NameMeaning> {
     if words.len() > 1 && FACT_WORDS.contains(&first.as_str()) {
         return None;
     }
-    if COARSE_LAST_WORDS.contains(&last.as_str()) {
+    if COARSE_LAST_WORDS.contains(&last.as_str()) || counts_occurrences(last) {
         return None;
     }
     // `created_at_ms`: the unit says how a point in time is written.
@@ -169,14 +259,28 @@ pub fn number_meaning(name: &str) -> Option<&'static NameMeaning> {
         }
         core
     };
+    // `start_time` is a point in time, `compile_time` a duration.
+    if core.last() == Some(&"time") {
+        return Some(
+            if words.iter().any(|w| MOMENT_WORDS.contains(&w.as_str())) {
+                &POINT_IN_TIME
+            } else {
+                &PRECISE_DURATION
+            },
+        );
+    }
     NAME_MEANINGS.into_iter().find(|meaning| {
         let last = if std::ptr::eq(*meaning, &PRECISE_DURATION) {
             last.as_str()
         } else {
             core.last().copied().unwrap_or_default()
         };
-        words.iter().any(|w| meaning.words.contains(&w.as_str()))
-            || meaning.last_words.contains(&last)
+        // A word or its plural (`timestamps`).
+        words.iter().any(|w| {
+            meaning.words.contains(&w.as_str())
+                || w.strip_suffix('s')
+                    .is_some_and(|one| meaning.words.contains(&one))
+        }) || meaning.last_words.contains(&last)
     })
 }
 
@@ -261,9 +365,12 @@ mod tests {
             "epoch_secs",
             "crashed_when",
             "timestamp_ms",
+            "event_timestamps",
             "ts",
             "build_date",
             "last_seen_unix",
+            "start_time",
+            "last_login_time",
         ] {
             assert_eq!(rule(name), Some("TL036"), "{name}");
         }
@@ -279,6 +386,8 @@ mod tests {
             "gpu_wall_ns",
             "duration",
             "took",
+            "compile_time",
+            "load_time",
         ] {
             assert_eq!(rule(name), Some("TL037"), "{name}");
         }
@@ -294,6 +403,12 @@ mod tests {
             "input_tokens",
             "file_size",
             "path_len",
+            "cpu_count",
+            "core_count",
+            "screen_width",
+            "monitor_count",
+            "cpu_cores",
+            "screen_pixels",
         ] {
             assert_eq!(rule(name), Some("TL038"), "{name}");
         }
@@ -312,8 +427,29 @@ mod tests {
             "has_memory_limit",
             "attempts",
             "exit_code",
+            "disk_errors",
+            "latency_spikes",
+            "memory_warnings",
+            "runtime_errors",
+            "ts_files",
+            "unix_sockets",
+            "gpu_dispatches",
+            "disk_reads",
         ] {
             assert_eq!(rule(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn moment_words_are_in_the_docs_of_both_readings_of_time() {
+        for rule in [POINT_IN_TIME.rule, PRECISE_DURATION.rule] {
+            for word in MOMENT_WORDS {
+                assert!(
+                    rule.details.contains(&format!("`{word}`")),
+                    "{}: `{word}`",
+                    rule.id
+                );
+            }
         }
     }
 
@@ -327,7 +463,11 @@ mod tests {
                     meaning.rule.id
                 );
             }
-            for word in COARSE_LAST_WORDS.iter().chain(FACT_WORDS) {
+            for word in COARSE_LAST_WORDS
+                .iter()
+                .chain(FACT_WORDS)
+                .chain(OCCURRENCE_LAST_WORDS)
+            {
                 assert!(
                     meaning.rule.details.contains(&format!("`{word}`")),
                     "{}: `{word}` is not in the docs",

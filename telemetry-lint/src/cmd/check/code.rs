@@ -52,6 +52,9 @@ pub(super) struct Found<'s> {
     /// Tuple variants of event enums and the type each wraps, checked against the
     /// workspace's event structs.
     pub(super) delegations: Vec<Delegation>,
+    /// Enums of events whose shape the shared check refused (TL012): reported on
+    /// the enum, which sends no event of its own name.
+    enum_shapes: Vec<FoundItem<'s>>,
 }
 
 impl<'s> Found<'s> {
@@ -86,6 +89,7 @@ impl<'s> Found<'s> {
             groups: Vec::new(),
             enums: HashMap::new(),
             delegations: Vec::new(),
+            enum_shapes: Vec::new(),
         };
         for item in &scan.structs {
             if let Some(mark) = &item.marks.event {
@@ -126,7 +130,7 @@ impl<'s> Found<'s> {
     /// shared TL012 check) stand on the enum.
     fn enum_events(&mut self, item: &'s EnumItem, mark: &'s crate::scan::attrs::Mark) {
         if !mark.shape.is_empty() {
-            self.events.push(FoundItem {
+            self.enum_shapes.push(FoundItem {
                 file: item.file,
                 ident: item.ident.clone(),
                 name: telemetry_manifest::default_event_name(&item.ident),
@@ -135,6 +139,11 @@ impl<'s> Found<'s> {
                 fields: &[],
                 shape: mark.shape.clone(),
             });
+        }
+        // A generic enum, or one named as a whole, is not checked variant by
+        // variant, as the compiler does not check it either.
+        if item.generics.is_some() || mark.name.is_some() {
+            return;
         }
         for variant in &item.variants {
             let fields: &[Field] = match &variant.body {
@@ -300,6 +309,7 @@ pub(super) fn check_code(
     for (item, owner) in found
         .events
         .iter()
+        .chain(&found.enum_shapes)
         .map(|item| (item, Owner::Event(&item.name)))
         .chain(
             found

@@ -533,7 +533,13 @@ fn struct_unit(s: &StructItem) -> EventUnit<'_> {
     EventUnit {
         ident: s.ident.clone(),
         kind: "struct",
-        name: default_event_name(&s.ident),
+        // A struct already marked `#[telemetry_event(name = "...")]` keeps its name.
+        name: s
+            .marks
+            .event
+            .as_ref()
+            .and_then(|m| m.name.as_ref())
+            .map_or_else(|| default_event_name(&s.ident), |(n, _)| n.clone()),
         file: s.file,
         span: s.span,
         doc: s.doc.clone(),
