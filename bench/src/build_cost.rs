@@ -9,6 +9,13 @@
 //!   dependencies each side brings (`telemetry-macros` with the manifest parser and
 //!   `syn`; `serde_derive` with `syn`).
 //!
+//! A third figure is the macro's cost of a large manifest: one event struct
+//! against a manifest of figure 1's size, built as a user builds it (debug, no
+//! profile overrides, so the macro and its manifest parser run unoptimised), and
+//! again with `[profile.dev.build-override] opt-level = 3`, the remedy a user can
+//! apply. The time is what `telemetry-macros` logs for its one parse and check of
+//! the manifest (`TELEMETRY_MACROS_TRACE_PARSES`), the median of several builds.
+//!
 //! Each crate is its own workspace with its own target directory, and gets this
 //! repository's `Cargo.lock`, so the same dependency versions are built. Smoke mode
 //! builds nothing: it checks the generated telemetry crate with the linter instead.
@@ -18,7 +25,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::measure::{self, show};
-use crate::report::{Row, verdict};
+use crate::report::{Row, Verdict, verdict};
 use crate::workload::{self, Flavor};
 use crate::{Config, linter_command};
 
@@ -73,7 +80,7 @@ pub fn run(config: &Config) -> Vec<Row> {
             "builds run in full mode only; the generated crate passed `check`",
         )];
     }
-    match measure_builds(config, &ours_dir, &serde_dir) {
+    let mut rows = match measure_builds(config, &ours_dir, &serde_dir) {
         Ok(b) => {
             let crate_ratio = b.ours_crate.as_secs_f64() / b.serde_crate.as_secs_f64().max(1e-9);
             let full_ratio = b.ours_full.as_secs_f64() / b.serde_full.as_secs_f64().max(1e-9);
@@ -109,10 +116,93 @@ pub fn run(config: &Config) -> Vec<Row> {
                     verdict(full_ratio <= TARGET_RATIO),
                 ),
                 parse_row,
+                Row::new(
+                    format!(
+                        "3 build: CPU time (user + system) from an empty target dir, {n} events"
+                    ),
+                    show(b.ours_full_cpu),
+                    show(b.serde_full_cpu),
+                    format!(
+                        "{:.2}",
+                        b.ours_full_cpu.as_secs_f64() / b.serde_full_cpu.as_secs_f64().max(1e-9)
+                    ),
+                    "-",
+                    Verdict::Info,
+                ),
             ]
         }
         Err(e) => vec![Row::failed(figure, e)],
+    };
+    rows.extend(expansion_rows(config, &lockfile));
+    rows
+}
+
+/// The macro's parse and check of a manifest of `config.events` events, in a
+/// user's debug build and with the build-override remedy.
+fn expansion_rows(config: &Config, lockfile: &Path) -> Vec<Row> {
+    let events = config.events;
+    let figure = |how: &str| format!("3 build: macro's parse of a {events}-event manifest, {how}");
+    let dir = config.work.join("build-expansion");
+    if let Err(e) = workload::expansion_crate(&dir, events, lockfile) {
+        return vec![Row::failed(
+            figure("debug"),
+            format!("cannot write the crate: {e}"),
+        )];
     }
+    let mut rows = Vec::new();
+    for (how, optimised) in [
+        ("user's debug build", false),
+        ("build-override opt-level 3", true),
+    ] {
+        let row = match expansion_time(config, &dir, optimised) {
+            Ok(took) => Row::info(figure(how), show(took)),
+            Err(e) => Row::failed(figure(how), e),
+        };
+        rows.push(row);
+    }
+    rows
+}
+
+/// The median time `telemetry-macros` logged for parsing and checking the manifest
+/// of the crate in `dir`, over builds of the crate alone.
+fn expansion_time(config: &Config, dir: &Path, optimised: bool) -> Result<Duration, String> {
+    let target = dir.join(if optimised { "target-opt" } else { "target" });
+    let command = |args: &[&str]| {
+        let mut command = cargo(dir, args);
+        command.env("CARGO_TARGET_DIR", &target);
+        if optimised {
+            command.env("CARGO_PROFILE_DEV_BUILD_OVERRIDE_OPT_LEVEL", "3");
+        }
+        command
+    };
+    measure::run(&mut command(&["build", "--offline"]))?
+        .expect_code(0, "cargo build of bench-build-expansion")?;
+    let trace = dir.join("manifest-parses.txt");
+    let mut times = Vec::new();
+    for _ in 0..config.runs.min(3) {
+        let _ = std::fs::remove_file(&trace);
+        measure::run(&mut command(&[
+            "clean",
+            "--offline",
+            "-p",
+            "bench-build-expansion",
+        ]))?
+        .expect_code(0, "cargo clean -p")?;
+        measure::run(command(&["build", "--offline"]).env(TRACE_PARSES_ENV, &trace))?
+            .expect_code(0, "cargo build of bench-build-expansion")?;
+        let text = std::fs::read_to_string(&trace)
+            .map_err(|e| format!("telemetry-macros wrote no {TRACE_PARSES_ENV} trace: {e}"))?;
+        let micros: u64 = text
+            .lines()
+            .filter_map(|line| line.split_whitespace().nth(5)?.parse::<u64>().ok())
+            .sum();
+        times.push(Duration::from_micros(micros));
+    }
+    Ok(measure::Sample {
+        walls: times,
+        max_rss_kib: 0,
+    }
+    .median())
 }
 
 struct Builds {
@@ -120,6 +210,9 @@ struct Builds {
     serde_crate: Duration,
     ours_full: Duration,
     serde_full: Duration,
+    /// CPU time (user + system) of the builds from an empty target directory.
+    ours_full_cpu: Duration,
+    serde_full_cpu: Duration,
     /// Compiler processes that parsed the manifest, and the most parses in one.
     parses: Option<(usize, usize)>,
 }
@@ -141,7 +234,7 @@ fn measure_builds(config: &Config, ours: &Path, serde: &Path) -> Result<Builds, 
         let _ = std::fs::remove_dir_all(dir.join("target"));
         let run = measure::run(&mut cargo(dir, &["build", "--offline"]))?
             .expect_code(0, &format!("cargo build of {}", name(dir)))?;
-        full.push(run.wall);
+        full.push((run.wall, run.cpu));
     }
     // `telemetry-macros` appends a line per manifest parse to this file: one line
     // per compiler process proves the manifest is parsed once per process.
@@ -180,8 +273,10 @@ fn measure_builds(config: &Config, ours: &Path, serde: &Path) -> Result<Builds, 
     Ok(Builds {
         serde_crate: median(&crate_walls[0]),
         ours_crate: median(&crate_walls[1]),
-        serde_full: full[0],
-        ours_full: full[1],
+        serde_full: full[0].0,
+        ours_full: full[1].0,
+        serde_full_cpu: full[0].1,
+        ours_full_cpu: full[1].1,
         parses,
     })
 }

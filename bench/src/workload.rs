@@ -221,6 +221,22 @@ pub fn build_crate(dir: &Path, events: usize, flavor: Flavor, lockfile: &Path) -
     write_sources(dir, events, flavor)
 }
 
+/// Figure 3, the macro's cost of a large manifest: a crate with one
+/// `#[telemetry_event]` struct (event 0) beside a manifest of `events` events, as
+/// a user's crate that declares its events in a large registry.
+pub fn expansion_crate(dir: &Path, events: usize, lockfile: &Path) -> io::Result<()> {
+    let name = "bench-build-expansion";
+    write(
+        &dir.join("Cargo.toml"),
+        &cargo_toml(name, Flavor::Telemetry),
+    )?;
+    write(&dir.join("telemetry.yaml"), &manifest(name, events))?;
+    if lockfile.is_file() {
+        std::fs::copy(lockfile, dir.join("Cargo.lock"))?;
+    }
+    write_sources(dir, 1, Flavor::Telemetry)
+}
+
 /// Figure 2: the events crate placed beside the real source tree.
 pub const SOURCE_EVENTS: usize = 3;
 

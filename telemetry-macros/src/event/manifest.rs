@@ -19,8 +19,10 @@
 //!
 //! A hidden environment variable proves it: when `TELEMETRY_MACROS_TRACE_PARSES`
 //! names a file, every actual parse (not a cache hit) appends one line to it,
-//! `parse <n> pid <process id> <manifest path>`, where `n` counts the parses of this
-//! compiler process from 1. A test builds a crate of many events and finds one line
+//! `parse <n> pid <process id> micros <µs> <manifest path>`, where `n` counts the
+//! parses of this compiler process from 1 and `µs` is the time the parse and the
+//! manifest's checks took, in microseconds (the benchmark harness reports it as the
+//! macro's cost of a large manifest in a user's debug build). A test builds a crate of many events and finds one line
 //! per compiler process. The variable is not tracked by cargo, so it only applies to
 //! crates that are compiled anyway.
 
@@ -128,14 +130,20 @@ const TRACE_PARSES_ENV: &str = "TELEMETRY_MACROS_TRACE_PARSES";
 /// How many manifests this compiler process has parsed.
 static PARSES: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts a parse and, when [`TRACE_PARSES_ENV`] names a file, appends a line to it.
-/// Tracing is best effort: a file that cannot be written is ignored.
-fn count_parse(path: &Path) {
+/// Counts a parse that took `took` and, when [`TRACE_PARSES_ENV`] names a file,
+/// appends a line to it. Tracing is best effort: a file that cannot be written is
+/// ignored.
+fn count_parse(path: &Path, took: std::time::Duration) {
     let n = PARSES.fetch_add(1, Ordering::Relaxed) + 1;
     let Some(trace) = std::env::var_os(TRACE_PARSES_ENV).filter(|v| !v.is_empty()) else {
         return;
     };
-    let line = format!("parse {n} pid {} {}\n", std::process::id(), path.display());
+    let line = format!(
+        "parse {n} pid {} micros {} {}\n",
+        std::process::id(),
+        took.as_micros(),
+        path.display()
+    );
     if let Ok(mut file) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -236,7 +244,7 @@ pub(crate) fn load(path: &Path) -> Found {
             parsed: Arc::clone(&entry.parsed),
         };
     }
-    count_parse(path);
+    let started = std::time::Instant::now();
     let parsed = Arc::new(match telemetry_manifest::load_path(path) {
         Ok(loaded) => Parsed {
             result: loaded
@@ -251,6 +259,7 @@ pub(crate) fn load(path: &Path) -> Found {
             reporter: Reporter::default(),
         },
     });
+    count_parse(path, started.elapsed());
     cache.insert(
         path.to_path_buf(),
         Entry {

@@ -25,12 +25,23 @@ use crate::valid::FieldDef;
 use crate::vocab::FieldType;
 
 /// One named field of an event struct.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StructField<'a> {
     /// The field's name.
     pub name: String,
     /// The field's type as written.
     pub ty: &'a syn::Type,
+}
+
+// By hand: `syn`'s syntax trees implement `Debug` only with its `extra-traits`
+// feature, which the macro does without.
+impl std::fmt::Debug for StructField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StructField")
+            .field("name", &self.name)
+            .field("ty", &type_to_string(self.ty))
+            .finish()
+    }
 }
 
 /// The message of a field whose Rust type does not carry the declared type.

@@ -10,13 +10,14 @@
 //!
 //! The check is written once, over `syn`, for both callers: the macro hands it the
 //! `syn::DeriveInput` it parsed, the linter the `syn::ItemStruct`, `syn::ItemEnum`
-//! or `syn::ItemUnion` that carries the attribute. Each problem comes back as a
+//! or `syn::ItemUnion` that carries the attribute (conversions behind the crate's
+//! `items` feature, which needs `syn`'s `full` parser; the macro does without it). Each problem comes back as a
 //! [`Finding`] with the span of the tokens at fault; the macro puts a compile error
 //! there, the linter a diagnostic.
 //!
 //! ```
 //! use telemetry_manifest::{Owner, check_shape};
-//! let item: syn::ItemStruct = syn::parse_str("struct Ping<T>(T);").unwrap();
+//! let item: syn::DeriveInput = syn::parse_str("struct Ping<T>(T);").unwrap();
 //! let problems = check_shape(&item, Owner::Event("ping"));
 //! let messages: Vec<&str> = problems.iter().map(|p| p.finding.message.as_str()).collect();
 //! assert_eq!(
@@ -27,7 +28,7 @@
 //!     ]
 //! );
 //!
-//! let item: syn::ItemEnum = syn::parse_str("enum Event { Quit, Moved(u8, u8) }").unwrap();
+//! let item: syn::DeriveInput = syn::parse_str("enum Event { Quit, Moved(u8, u8) }").unwrap();
 //! let problems = check_shape(&item, Owner::Event("event"));
 //! assert_eq!(
 //!     problems[0].finding.message,
@@ -43,9 +44,10 @@ use syn::punctuated::Punctuated;
 use super::structs::default_event_name;
 use crate::finding::{CodeTarget, Finding, Owner};
 use crate::rules;
+use crate::rust_types::type_to_string;
 
 /// The item an attribute stands on, as far as its shape goes.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub enum ItemShape<'a> {
     /// A struct.
     Struct {
@@ -71,6 +73,28 @@ pub enum ItemShape<'a> {
     Union(Span),
 }
 
+// `Debug` by hand, for both shapes: `syn`'s syntax trees implement it only with its
+// `extra-traits` feature, which the macro does without.
+impl std::fmt::Debug for ItemShape<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ItemShape::Struct { ident, .. } => write!(f, "Struct({ident})"),
+            ItemShape::Enum { ident, .. } => write!(f, "Enum({ident})"),
+            ItemShape::Union(_) => f.write_str("Union"),
+        }
+    }
+}
+
+impl std::fmt::Debug for VariantShape<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VariantShape::Event(_) => f.write_str("Event"),
+            VariantShape::Delegate(ty) => write!(f, "Delegate({})", type_to_string(ty)),
+            VariantShape::Unsupported => f.write_str("Unsupported"),
+        }
+    }
+}
+
 impl<'a> From<&'a syn::DeriveInput> for ItemShape<'a> {
     fn from(item: &'a syn::DeriveInput) -> Self {
         match &item.data {
@@ -90,6 +114,7 @@ impl<'a> From<&'a syn::DeriveInput> for ItemShape<'a> {
     }
 }
 
+#[cfg(feature = "items")]
 impl<'a> From<&'a syn::ItemStruct> for ItemShape<'a> {
     fn from(item: &'a syn::ItemStruct) -> Self {
         ItemShape::Struct {
@@ -100,6 +125,7 @@ impl<'a> From<&'a syn::ItemStruct> for ItemShape<'a> {
     }
 }
 
+#[cfg(feature = "items")]
 impl<'a> From<&'a syn::ItemEnum> for ItemShape<'a> {
     fn from(item: &'a syn::ItemEnum) -> Self {
         ItemShape::Enum {
@@ -111,6 +137,7 @@ impl<'a> From<&'a syn::ItemEnum> for ItemShape<'a> {
     }
 }
 
+#[cfg(feature = "items")]
 impl From<&syn::ItemUnion> for ItemShape<'_> {
     fn from(item: &syn::ItemUnion) -> Self {
         ItemShape::Union(item.union_token.span)
@@ -129,7 +156,7 @@ pub struct ShapeProblem {
 }
 
 /// What a variant of a `#[telemetry_event]` enum sends, as far as its shape goes.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub enum VariantShape<'a> {
     /// Named fields, or none (a unit variant): an event of its own.
     Event(&'a syn::Fields),
@@ -347,7 +374,7 @@ mod tests {
 
     #[test]
     fn the_linter_items_agree_with_the_macro_input() {
-        let item: syn::ItemEnum = syn::parse_str("enum Ping { A(u8, u8) }").unwrap();
+        let item: syn::DeriveInput = syn::parse_str("enum Ping { A(u8, u8) }").unwrap();
         let found = check_shape(&item, Owner::Event("ping"));
         assert_eq!(found[0].finding.event.as_deref(), Some("a"));
         assert_eq!(found[0].finding.code, Some(CodeTarget::Struct));
@@ -356,7 +383,7 @@ mod tests {
             check_shape(&derived, Owner::Event("ping"))[0].finding,
             found[0].finding
         );
-        let item: syn::ItemUnion = syn::parse_str("union Ping { a: u32 }").unwrap();
+        let item: syn::DeriveInput = syn::parse_str("union Ping { a: u32 }").unwrap();
         assert_eq!(check_shape(&item, Owner::Event("ping")).len(), 1);
     }
 
