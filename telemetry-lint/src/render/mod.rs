@@ -5,6 +5,7 @@
 //! manifest always gives the same bytes.
 
 pub(crate) mod changelog;
+pub(crate) mod governance;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod payload_schema;
