@@ -309,3 +309,78 @@ fn git_revision_without_git_cannot_run() {
     assert!(run.stderr.contains("no-git"), "{}", run.stderr);
     assert!(run.stderr.contains("cannot run `git`"), "{}", run.stderr);
 }
+
+#[test]
+fn the_first_release_with_telemetry_adds_every_event() {
+    if !git_available() {
+        eprintln!("note: git is not installed; the `git:REV` test is skipped");
+        return;
+    }
+    // v0.1.0 has no manifest: telemetry is added after it.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("README.md"), "acme\n").unwrap();
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "before telemetry"]);
+    git(repo.path(), &["tag", "v0.1.0"]);
+    std::fs::copy(fixtures().join(V1), repo.path().join("telemetry.yaml")).unwrap();
+
+    let args = [
+        "diff",
+        "--manifest",
+        "telemetry.yaml",
+        "git:v0.1.0",
+        "telemetry.yaml",
+    ];
+    let run = run_in(repo.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "`git:v0.1.0` has no telemetry manifest: telemetry is new, and every event is added."
+        ),
+        "{}",
+        run.stdout
+    );
+    let headings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("## "))
+        .collect();
+    assert_eq!(headings, ["## Events added"], "{}", run.stdout);
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let json = run_in(repo.path(), &json_args).json();
+    assert_eq!(json["old"]["absent"], true);
+    assert_eq!(json["new"]["absent"], false);
+    let added: Vec<&str> = json["events_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "build_finished",
+            "command_started",
+            "project_cleaned",
+            "tests_finished"
+        ]
+    );
+    assert_eq!(json["events_removed"], serde_json::json!([]));
+    assert_eq!(json["project"], serde_json::json!([]));
+
+    // A revision that does not exist is still an error.
+    let unknown = run_in(
+        repo.path(),
+        &[
+            "diff",
+            "--manifest",
+            "telemetry.yaml",
+            "git:v9.9.9",
+            "telemetry.yaml",
+        ],
+    );
+    assert_eq!(unknown.code, 2, "{}", unknown.transcript());
+}
