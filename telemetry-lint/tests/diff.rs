@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{fixtures, run_in, run_with};
+use common::{fixtures, git, git_available, run_in, run_with};
 
 const V1: &str = "diff-v1/telemetry.yaml";
 const V2: &str = "diff-v2/telemetry.yaml";
@@ -181,35 +178,6 @@ fn sarif_and_github_are_not_changelog_formats() {
         assert_eq!(run.code, 2, "{format}");
         assert!(run.stderr.contains("does not print"), "{}", run.stderr);
     }
-}
-
-fn git_available() -> bool {
-    Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.invalid",
-        ])
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]
