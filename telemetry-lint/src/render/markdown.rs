@@ -2,7 +2,8 @@
 //! the manifest.
 //!
 //! The document is written for the program's users, to be read end to end: who
-//! collects, how to opt out, what is never collected, then every event and field.
+//! collects, how to opt out, what is never collected, who holds the data once it is
+//! sent (from the `governance` section), then every event and field.
 //! It is a pure function of the [`ValidManifest`]: events and fields sorted by name,
 //! no timestamps, no machine-dependent paths, so the same manifest always gives the
 //! same bytes and CI can compare the committed copy with a fresh rendering. The file
@@ -150,6 +151,8 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
     }
     out.push('\n');
 
+    super::governance::markdown(&mut out, manifest);
+
     out.push_str("## Events\n\n");
     if manifest.events.is_empty() {
         out.push_str("No events are declared: nothing is sent.\n\n");
@@ -269,7 +272,9 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     let _ = writeln!(out, "- Owner: {}", field(&event.owner));
     let _ = writeln!(out, "- Sent since version: {}", field(&event.since));
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
-    let _ = writeln!(out, "- Kept for: {}\n", retention(manifest, event));
+    let _ = writeln!(out, "- Kept for: {}", retention(manifest, event));
+    super::governance::markdown_alternatives(out, event);
+    out.push('\n');
     // The event's own fields and those of the groups it embeds, side by side as
     // they are sent; a group's field says which group it comes from.
     let mut fields = event.fields_with_groups(manifest);
