@@ -45,8 +45,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
     /// Output format: `human` diagnostics, one `json` document (see docs/json-output.md),
-    /// `sarif` for code scanning, `github` workflow annotations, or `markdown` (`diff`
-    /// and `doc`)
+    /// `sarif` for code scanning, `github` workflow annotations, `markdown` (`diff`
+    /// and `doc`), or `html` (`doc`)
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
     /// When to colour human output; `auto` colours a terminal unless NO_COLOR is set
@@ -67,6 +67,8 @@ pub enum FormatArg {
     Github,
     /// The changelog of `diff` and TELEMETRY.md of `doc`, for people (their default).
     Markdown,
+    /// `doc` writes TELEMETRY.html, the data dictionary as one web page to publish.
+    Html,
 }
 
 /// When to use colour.

@@ -34,6 +34,14 @@ fn the_example_is_clean_and_its_data_dictionary_current() {
         "examples/acme/TELEMETRY.md is out of date; run `cargo run -p telemetry-lint -- telemetry-lint doc --manifest-path examples/acme/Cargo.toml`\n{}",
         doc.transcript()
     );
+
+    let html = lint(&manifest_path, &["doc", "--format", "html", "--check"]);
+    assert_eq!(
+        html.code,
+        0,
+        "examples/acme/TELEMETRY.html is out of date; run `cargo run -p telemetry-lint -- telemetry-lint doc --format html --manifest-path examples/acme/Cargo.toml`\n{}",
+        html.transcript()
+    );
 }
 
 #[test]
