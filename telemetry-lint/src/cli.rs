@@ -98,8 +98,9 @@ pub enum Command {
     /// Write TELEMETRY.md, the data dictionary, from the manifest
     ///
     /// With `--format json`, writes the machine-readable data dictionary,
-    /// TELEMETRY.json, instead. The output is the same to the byte for the same
-    /// manifest, and is written atomically.
+    /// TELEMETRY.json, instead; with `--format html`, TELEMETRY.html, one
+    /// self-contained web page with search and a data category filter. The output is
+    /// the same to the byte for the same manifest, and is written atomically.
     Doc(DocArgs),
     /// Print the documentation of a rule: what it checks, why, an example and the fix
     Explain(ExplainArgs),
@@ -140,8 +141,9 @@ pub struct CheckArgs {
 /// Options of `doc`.
 #[derive(Debug, Args)]
 pub struct DocArgs {
-    /// Where to write, `-` for standard output [default: TELEMETRY.md, or TELEMETRY.json
-    /// with `--format json`, at the workspace root]
+    /// Where to write, `-` for standard output [default: TELEMETRY.md, TELEMETRY.json
+    /// with `--format json` or TELEMETRY.html with `--format html`, at the workspace
+    /// root]
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Write nothing; exit 1 when the file is missing or differs from what would be written
