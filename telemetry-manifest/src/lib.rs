@@ -49,6 +49,8 @@
 //!   by the macro and the linter, the shape check TL012, the policy, privacy and
 //!   waiver checks);
 //! - `valid.rs`: [`Manifest`] to [`ValidManifest`], with the waiver model;
+//!   `governance.rs`: the `governance` section and events' `alternatives`, as
+//!   written and checked;
 //! - `load.rs` and `model.rs`: the file as written, with spans; `rust_types.rs`:
 //!   what a Rust type carries; `finding.rs`: [`Finding`] and [`Owner`];
 //! - `rules.rs` (the rule table and the policy's defaults), `vocab.rs` (the closed
@@ -57,6 +59,7 @@
 
 mod checks;
 mod finding;
+mod governance;
 mod load;
 mod model;
 pub mod rules;
@@ -69,12 +72,15 @@ pub use checks::{
     ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, NameMeaning,
     ShapeProblem, StructField, VariantShape, Waived, WorkspaceItems, apply_waivers,
     check_delegation, check_embedding, check_enum_variants, check_event_struct, check_field_type,
-    check_group_struct, check_name, check_number_name, check_opaque_field, check_policy,
-    check_privacy, check_shape, check_waivers, check_workspace, default_event_name,
+    check_governance, check_group_struct, check_name, check_number_name, check_opaque_field,
+    check_policy, check_privacy, check_shape, check_waivers, check_workspace, default_event_name,
     enum_name_problem, enum_values_message, number_meaning, type_mismatch_help,
     type_mismatch_message,
 };
 pub use finding::{CodeTarget, Finding, Owner};
+pub use governance::{
+    AfterRetention, Alternative, Answer, Encryption, Governance, GovernanceKey, ValidGovernance,
+};
 pub use load::{
     LoadError, Loaded, LoadedPolicy, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES,
     line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
@@ -85,8 +91,8 @@ pub use model::{
 };
 pub use rules::{
     DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,
-    DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS, Enforced, Level,
-    RULES, Rule, WaiverScope,
+    DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS,
+    DEFAULT_REQUIRED_GOVERNANCE, Enforced, Level, RULES, Rule, WaiverScope,
 };
 pub use rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
 pub use text::is_snake_case;

@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
+use crate::governance::{Alternative, Governance, GovernanceKey};
 use crate::vocab::{Category, ConsentModel, ContextField, FieldType};
 
 /// A byte range in the manifest's text, for diagnostics.
@@ -142,6 +143,10 @@ pub struct Manifest {
     /// `.yaml` or `.yml`, whose top level has the keys of [`Policy`].
     #[serde(default)]
     pub policy_file: Option<Located<String>>,
+    /// Who holds the data once it is sent: access, storage, processors, encryption,
+    /// deletion, publication, incidents, sale (see [`Governance`]).
+    #[serde(default)]
+    pub governance: Option<Located<Governance>>,
     /// The field groups, by name (snake_case): sets of fields declared once and
     /// embedded in several events.
     #[serde(default)]
@@ -240,6 +245,10 @@ pub struct Policy {
     /// How many events the manifest may declare before a warning (default 10).
     #[serde(default)]
     pub max_events: Option<Located<u32>>,
+    /// Which governance answers the manifest must give (default: all of
+    /// [`GovernanceKey::ALL`]).
+    #[serde(default)]
+    pub required_governance: Option<Located<Vec<Located<GovernanceKey>>>>,
 }
 
 /// A piece of metadata the policy can require, listed in `policy.required_metadata`.
@@ -333,6 +342,10 @@ pub struct Event {
     /// field named after the group.
     #[serde(default)]
     pub groups: Option<Located<Vec<Located<String>>>>,
+    /// What was considered instead of collecting the event, and why it is not
+    /// enough.
+    #[serde(default)]
+    pub alternatives: Option<Located<Vec<Located<Alternative>>>>,
 }
 
 /// One field of an event.

@@ -20,6 +20,7 @@
 
 use std::fmt::Write as _;
 
+use crate::governance::GovernanceKey;
 use crate::model::MetadataKey;
 use crate::text::{markdown_cell, thousands, uppercase_first};
 use crate::vocab::Category;
@@ -324,9 +325,9 @@ rules! {
         manifest_label: "missing here",
     }
     PLACEHOLDER_TEXT = "TL017" "placeholder-text" Error Linter {
-        summary: "a description, purpose or owner is a placeholder such as `TODO`, `TBD` or empty",
-        why: "a placeholder published in the data dictionary tells users nothing about why their data is collected",
-        details: "Matched, ignoring case and punctuation: empty text, `TODO`, `TBD`, `FIXME`, `XXX`, `N/A`, `none`, `?`.",
+        summary: "a description, purpose, owner or governance answer is a placeholder such as `TODO`, `TBD` or empty",
+        why: "a placeholder published in the data dictionary tells users nothing about why their data is collected or who holds it",
+        details: "Matched, ignoring case and punctuation: empty text, `TODO`, `TBD`, `FIXME`, `XXX`, `N/A`, `none`, `?`. The text answers of the `governance` section, its `processors` and each event's `alternatives` are matched too; say that no third party processes the data with `processors: []`, not `none`.",
         example: "```yaml\n    purpose: TODO\n```",
         fix: "Write the decision the data informs, in one or two plain sentences.",
         manifest_label: "placeholder",
@@ -514,6 +515,30 @@ rules! {
         manifest_label: "declared as a number",
         waivable: Field,
     }
+    MISSING_GOVERNANCE = "TL050" "missing-governance" Error Linter {
+        summary: "the manifest does not answer a governance question the policy requires, or an event does not say what was considered instead of collecting it",
+        why: "users and reviewers cannot judge who holds their data, where, how safely and for how long, or whether the event needs to be collected at all",
+        details: "The questions come from Mozilla's data-collection review request (the alternatives considered, where results are shared, third-party tools: https://github.com/mozilla/data-review/blob/main/request.md) and the Linux Foundation's telemetry policy (privacy, confidentiality, awareness and the security of the collection mechanism: https://bestpractices.linuxfoundation.org/privacy/telemetry.html). The answers live in the top-level `governance` section (`access`, `storage`, `processors`, `encryption.in_transit`, `encryption.at_rest`, `after_retention.raw_data`, `after_retention.aggregates`, `aggregates_published`, `incident_contact`, `sold_or_shared`) and in each event's `alternatives`, a list of `considered` and `not_enough`. A policy lists the answers it requires in `required_governance`, by the keys `access`, `storage`, `processors`, `encryption_in_transit`, `encryption_at_rest`, `raw_data_after_retention`, `aggregates_after_retention`, `aggregates_published`, `incident_contact`, `sold_or_shared` and `alternatives`; the default is all eleven. `TELEMETRY.md` and `TELEMETRY.json` publish the answers, and `cargo telemetry-lint review` quotes them.",
+        example: "```yaml\ngovernance:\n  access: The two maintainers of the release team.\n  # no storage, processors, encryption, ...\nevents:\n  command_finished:\n    # no alternatives\n```",
+        fix: "Answer the question in the manifest, in plain language (`processors: []` when no third party is involved), or, if the project's policy does not need the answer, leave its key out of `policy.required_governance`.",
+        manifest_label: "missing here",
+    }
+    DATA_SOLD_OR_SHARED = "TL051" "data-sold-or-shared" Error Linter {
+        summary: "the governance section says the data is sold or shared beyond the people and processors it names",
+        why: "users gave their data to the project for the purposes in the data dictionary; data sold or passed on leaves those purposes, the retention and the opt-out behind",
+        details: "Fires on `governance.sold_or_shared: true`. The people of `governance.access` and the `processors` (hosting, analytics run for the project) are not sharing. The Linux Foundation's telemetry policy asks whether collected data could reach others than the project community; Mozilla's review request asks whether a third-party tool receives the data.",
+        example: "```yaml\ngovernance:\n  sold_or_shared: true\n```",
+        fix: "Stop selling or passing on the data, and write `sold_or_shared: false`; a party that processes the data for the project belongs in `processors`, and published aggregates in `aggregates_published`.",
+        manifest_label: "sold or shared",
+    }
+    UNREACHABLE_INCIDENT_CONTACT = "TL052" "unreachable-incident-contact" Error Linter {
+        summary: "the governance section's `incident_contact` is not an e-mail address or a URL",
+        why: "whoever finds a breach, and the users it touches, need an address to write to at once, not the name of a team",
+        details: "Accepted: one word with text on both sides of an `@` (`security@acme.example`), or a URL starting with `https://` or `http://` (a security policy page or a form).",
+        example: "```yaml\ngovernance:\n  incident_contact: the security team\n```",
+        fix: "Write an e-mail address or the URL of the project's security policy, such as `security@acme.example`.",
+        manifest_label: "not an address",
+    }
 }
 
 /// The rule with this id (`TL007`, any case) or name (`path-field`).
@@ -608,6 +633,10 @@ pub const DEFAULT_ALLOW_NEVER_EXPIRES: bool = false;
 /// a project start with.
 pub const DEFAULT_MAX_EVENTS: u32 = 10;
 
+/// The default of `policy.required_governance`: every governance answer, after
+/// Mozilla's data-collection review, where every question is mandatory.
+pub const DEFAULT_REQUIRED_GOVERNANCE: [GovernanceKey; 11] = GovernanceKey::ALL;
+
 /// The section of `docs/rules.md` on the policy the rules hold a manifest to: its
 /// keys with their strict defaults (the `DEFAULT_*` constants), shared policy files
 /// and waivers (the rules whose [`Rule::waivable`] is set).
@@ -617,6 +646,7 @@ pub fn policy_docs() -> String {
     }
     let categories = list(DEFAULT_ALLOWED_CATEGORIES.iter().map(|c| c.as_str()));
     let metadata = list(MetadataKey::ALL.iter().map(|k| k.as_str()));
+    let governance = list(DEFAULT_REQUIRED_GOVERNANCE.iter().map(|k| k.as_str()));
     let on_events = list(waivable(WaiverScope::Event).map(|r| r.id));
     let on_fields = list(waivable(WaiverScope::Field).map(|r| r.id));
     format!(
@@ -633,6 +663,7 @@ The linter holds the manifest to a privacy policy. Without one, the strict defau
 | `max_expiry_days` | {max_expiry_days} | how far ahead of today `expires` may lie, in days | {expiry} |
 | `allow_never_expires` | `{allow_never_expires}` | whether `expires: never` is allowed | {never} |
 | `max_events` | {max_events} | how many events the manifest declares before a warning | {events} |
+| `required_governance` | all of `[{governance}]` | the governance answers the manifest gives: the `governance` section's, and each event's `alternatives` | {governance_rule} |
 
 **A shared policy file.** Several workspaces keep one policy by naming it in their manifests, at the top level, instead of a `policy` section (a manifest with both cannot be checked):
 
@@ -670,6 +701,7 @@ Waivable on an event (`events.<name>.waivers`): {on_events}. Waivable on a field
         never = NEVER_EXPIRES.id,
         max_events = DEFAULT_MAX_EVENTS,
         events = TOO_MANY_EVENTS.id,
+        governance_rule = MISSING_GOVERNANCE.id,
     )
 }
 

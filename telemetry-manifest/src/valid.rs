@@ -25,10 +25,12 @@ mod waiver;
 use heck::ToSnakeCase;
 
 use crate::finding::{Finding, Owner};
+use crate::governance::{Alternative, GovernanceKey, ValidGovernance};
 use crate::model::{ByteSpan, Event, Located, Manifest, MetadataKey, Policy};
 use crate::rules::{
     self, DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,
-    DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS, WaiverScope,
+    DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS,
+    DEFAULT_REQUIRED_GOVERNANCE, WaiverScope,
 };
 use crate::text::{closest, is_snake_case};
 use crate::vocab::{Category, ConsentModel, ContextField, Expiry};
@@ -53,6 +55,9 @@ pub struct ValidManifest {
     pub groups: Vec<GroupDef>,
     /// The events, sorted by name.
     pub events: Vec<EventDef>,
+    /// Who holds the data once it is sent; empty when the manifest has no
+    /// `governance` section.
+    pub governance: ValidGovernance,
 }
 
 impl ValidManifest {
@@ -153,6 +158,9 @@ pub struct ValidPolicy {
     pub allow_never_expires: bool,
     /// How many events the manifest may declare before a warning.
     pub max_events: u32,
+    /// The governance answers the manifest must give; all of
+    /// [`DEFAULT_REQUIRED_GOVERNANCE`] by default.
+    pub required_governance: Vec<GovernanceKey>,
     /// The manifest's `policy_file`, as written, when the policy comes from a shared
     /// file; `None` for a `policy` section or the defaults.
     pub file: Option<Text>,
@@ -192,6 +200,12 @@ impl ValidPolicy {
             max_events: raw
                 .and_then(|p| p.max_events.as_ref())
                 .map_or(DEFAULT_MAX_EVENTS, |v| v.value),
+            required_governance: raw
+                .and_then(|p| p.required_governance.as_ref())
+                .map_or_else(
+                    || DEFAULT_REQUIRED_GOVERNANCE.to_vec(),
+                    |list| list.value.iter().map(|k| k.value).collect(),
+                ),
             file,
             span,
         }
@@ -200,6 +214,11 @@ impl ValidPolicy {
     /// Whether the policy requires `key`.
     pub fn requires(&self, key: MetadataKey) -> bool {
         self.required_metadata.contains(&key)
+    }
+
+    /// Whether the policy requires the governance answer `key`.
+    pub fn requires_governance(&self, key: GovernanceKey) -> bool {
+        self.required_governance.contains(&key)
     }
 
     /// The policy, for messages: `the policy`, or, for a shared policy,
@@ -248,6 +267,9 @@ pub struct EventDef {
     /// The reviewed exceptions to event-level rules, in manifest order; a waiver
     /// that cannot be granted is left out and reported by [`crate::check_waivers`].
     pub waivers: Vec<Waiver>,
+    /// What was considered instead of collecting the event, as written; `None`
+    /// when the event does not say.
+    pub alternatives: Option<Located<Vec<Located<Alternative>>>>,
 }
 
 impl EventDef {
@@ -438,6 +460,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             fields,
             waivers: resolve_waivers(body.waivers.as_ref(), WaiverScope::Event),
             groups: embedded,
+            alternatives: body.alternatives.clone(),
         });
     }
     events.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -479,6 +502,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             policy,
             groups,
             events,
+            governance: ValidGovernance::resolve(manifest.governance.as_ref()),
         },
         findings,
     )

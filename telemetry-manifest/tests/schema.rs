@@ -260,6 +260,16 @@ fn schema_vocabularies_match_the_model() {
     let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(strings_of(&schema["$defs"]["category"]["enum"]), categories);
     assert_eq!(schema["$defs"]["days"]["maximum"], u64::from(u32::MAX));
+    let governance: Vec<&str> = telemetry_manifest::GovernanceKey::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        strings_of(
+            &schema["$defs"]["policy"]["properties"]["required_governance"]["items"]["enum"]
+        ),
+        governance
+    );
 
     // The snake_case pattern agrees with `is_snake_case`.
     let pattern = schema["$defs"]["snake_case"].clone();

@@ -13,6 +13,7 @@
 //! | `groups.rs` | a group struct against its group; an event's embeddings | TL030, TL032 |
 //! | `policy.rs` | the manifest against its policy | TL016 to TL020 |
 //! | `privacy.rs` | the manifest as a reviewer reads it | TL022 to TL027 |
+//! | `governance.rs` | who holds the data, and the alternatives to collecting it | TL017 (its answers), TL050 to TL052 |
 //! | `waivers.rs` | waivers, and waivers against findings | TL028, TL029 |
 //! | `workspace.rs` | what only the whole workspace shows | TL015, TL033; TL004, TL005, TL013 and TL032 resolved against it |
 //!
@@ -21,6 +22,7 @@
 //! disagree; the manifest and workspace checks run in the linter only.
 
 mod fields;
+mod governance;
 mod groups;
 mod meaning;
 mod policy;
@@ -34,6 +36,7 @@ pub use fields::{
     StructField, check_enum_variants, check_field_type, enum_values_message, type_mismatch_help,
     type_mismatch_message,
 };
+pub use governance::check_governance;
 pub use groups::{GroupStruct, check_group_struct};
 pub use meaning::{NameMeaning, check_name, check_number_name, number_meaning};
 pub use policy::check_policy;
