@@ -4,8 +4,9 @@
 //! The page holds what `TELEMETRY.md` holds (the shared sentences come from
 //! [`words`](crate::render::words)): how to opt out, when telemetry is on, how to
 //! see every record, where the data goes, what is never collected, then every event
-//! with its purpose, owner, expiry, retention and field table, the field groups, the
-//! exceptions to the policy and the data categories. Like Mozilla's Glean
+//! with its purpose, owner, expiry, retention, the alternatives considered and its
+//! field table, who holds the data (the manifest's `governance` answers), the field
+//! groups, the exceptions to the policy and the data categories. Like Mozilla's Glean
 //! Dictionary, it can be searched by name and text and filtered by data category.
 //!
 //! - **Self-contained**: CSS and a small script are inline; no font, image, script
@@ -29,7 +30,9 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
-use telemetry_manifest::{Category, EventDef, FieldDef, GroupDef, ValidManifest, Waiver};
+use telemetry_manifest::{
+    Category, EventDef, FieldDef, GovernanceKey, GroupDef, ValidManifest, Waiver,
+};
 
 use crate::render::words::{self, Line, Piece};
 
@@ -83,7 +86,6 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
                     (events(manifest))
                     (groups(manifest))
                     (exceptions(manifest))
-                    (governance(manifest))
                     (categories())
                 }
                 footer {
@@ -215,6 +217,7 @@ fn contents(manifest: &ValidManifest) -> Markup {
                 li { a href="#opt-out" { "How to opt out" } }
                 li { a href="#see-records" { "See every record before it is sent" } }
                 li { a href="#where-data-goes" { "Where the data goes" } }
+                li { a href="#governance" { "Who holds the data" } }
                 li { a href="#never-collected" { "What is never collected" } }
                 li {
                     a href="#events" { "Events" }
@@ -228,7 +231,6 @@ fn contents(manifest: &ValidManifest) -> Markup {
                 }
                 @if !manifest.groups.is_empty() { li { a href="#groups" { "Field groups" } } }
                 @if has_waivers(manifest) { li { a href="#exceptions" { "Exceptions to the policy" } } }
-                @if let Some(_) = governance_answers(manifest) { li { a href="#governance" { "Who holds the data" } } }
                 li { a href="#categories" { "Data categories" } }
             }
         }
@@ -252,16 +254,7 @@ fn about(manifest: &ValidManifest) -> Markup {
             h3 { "When telemetry is on" }
             p { (words::consent(project)) }
             @if let Some(place) = &project.data_dictionary {
-                p {
-                    "The published copy of this document: "
-                    // A link only to a web address; any other text stays text.
-                    @if place.value.starts_with("https://") || place.value.starts_with("http://") {
-                        a href=(place.value) { (place.value) }
-                    } @else {
-                        (place.value)
-                    }
-                    "."
-                }
+                p { "The published copy of this document: " (linked(&place.value)) "." }
             }
         }
         section #see-records aria-labelledby="see-records-heading" {
@@ -284,10 +277,16 @@ fn about(manifest: &ValidManifest) -> Markup {
         }
         section #where-data-goes aria-labelledby="where-data-goes-heading" {
             h2 #where-data-goes-heading { "Where the data goes" }
-            p { (line(&words::destination(project))) }
+            p {
+                (line(&words::destination(manifest)))
+                @if manifest.governance.span.is_some() {
+                    " " a href="#governance" { "Who holds the data" } " says what happens to them there."
+                }
+            }
             p { (line(&files_intro)) }
             ul { @for l in &files { li { (line(l)) } } }
         }
+        (governance(manifest))
         section #never-collected aria-labelledby="never-collected-heading" {
             h2 #never-collected-heading { "What is never collected" }
             p { (ours(words::NEVER_COLLECTED_INTRO)) }
@@ -344,6 +343,22 @@ fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
                 dt { "Sent since version" } dd { (text_or(event.since.as_ref())) }
                 dt { "Collected until" } dd { (words::expiry(event)) }
                 dt { "Kept for" } dd { (words::retention(manifest, event)) }
+                dt { (GovernanceKey::Alternatives.question()) }
+                dd {
+                    @match &event.alternatives {
+                        Some(list) if !list.value.is_empty() => {
+                            ul.alternatives {
+                                @for alternative in &list.value {
+                                    li {
+                                        (alternative.value.considered.value)
+                                        " " strong { "Not enough:" } " " (alternative.value.not_enough.value)
+                                    }
+                                }
+                            }
+                        }
+                        _ => span.missing { "not stated" },
+                    }
+                }
                 dt { "Data categories" }
                 dd {
                     @if categories.is_empty() { "none" }
@@ -553,16 +568,50 @@ fn exceptions(manifest: &ValidManifest) -> Markup {
     }
 }
 
-/// The project's answers about who holds the data. The manifest has no governance
-/// section yet: nothing is rendered until it does.
-fn governance_answers(_manifest: &ValidManifest) -> Option<()> {
-    None
+/// "Who holds the data": the manifest's `governance` answers, one question each
+/// in the order of [`GovernanceKey::ALL`], in the words `TELEMETRY.md` and `review`
+/// use ([`GovernanceKey::question`], [`ValidGovernance::answer`]); an unanswered
+/// question says so. Each event's `alternatives` are shown with the event.
+///
+/// [`ValidGovernance::answer`]: telemetry_manifest::ValidGovernance::answer
+fn governance(manifest: &ValidManifest) -> Markup {
+    let governance = &manifest.governance;
+    let questions = GovernanceKey::ALL
+        .into_iter()
+        .filter(|key| *key != GovernanceKey::Alternatives);
+    html! {
+        section #governance aria-labelledby="governance-heading" {
+            h2 #governance-heading { "Who holds the data" }
+            @if governance.span.is_none() {
+                p {
+                    "The manifest does not say who holds the data once it is sent."
+                    @if let Some(contact) = &manifest.project.contact {
+                        " Ask " (contact.value) "."
+                    }
+                }
+            } @else {
+                dl.facts {
+                    @for key in questions {
+                        dt { (key.question()) }
+                        dd {
+                            @match governance.answer(key) {
+                                Some(answer) => (linked(&answer.text)),
+                                None => span.missing { "not stated" },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
-fn governance(manifest: &ValidManifest) -> Markup {
-    match governance_answers(manifest) {
-        Some(()) => html! {},
-        None => html! {},
+/// Text that is a web address becomes a link to it; any other text stays text.
+fn linked(text: &str) -> Markup {
+    let address = (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.contains(char::is_whitespace);
+    html! {
+        @if address { a href=(text) { (text) } } @else { (text) }
     }
 }
 
@@ -608,6 +657,10 @@ fn index_json(manifest: &ValidManifest) -> String {
                 .flatten()
             {
                 text.push(&part.value);
+            }
+            for alternative in event.alternatives.iter().flat_map(|l| &l.value) {
+                text.push(&alternative.value.considered.value);
+                text.push(&alternative.value.not_enough.value);
             }
             let fields = event.all_fields(manifest);
             let mut values = Vec::new();

@@ -129,7 +129,7 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
     let _ = writeln!(out, "{}\n", line_text(&words::count(project)));
 
     out.push_str("## Where the data goes\n\n");
-    let _ = writeln!(out, "{}\n", line_text(&words::destination(project)));
+    let _ = writeln!(out, "{}\n", line_text(&words::destination(manifest)));
     let (intro, files) = words::local_files(project);
     let _ = writeln!(out, "{}\n", line_text(&intro));
     for line in files {

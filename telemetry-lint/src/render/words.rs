@@ -90,13 +90,19 @@ pub(crate) fn debug_mode(project: &ValidProject) -> Vec<Line> {
     ]
 }
 
-/// Where the records go: the project's collector, and nowhere else.
-pub(crate) fn destination(project: &ValidProject) -> Line {
+/// Where the records go: the project's collector. When the manifest does not say
+/// who can see the data there (`governance.access`), the contact is named to ask.
+pub(crate) fn destination(manifest: &ValidManifest) -> Line {
+    let project = &manifest.project;
     let mut line = vec![t(format!(
         "Records are sent over the network to the collector that the maintainers of {} run.",
         project.name.value
     ))];
-    if let Some(contact) = &project.contact {
+    let access_answered = manifest
+        .governance
+        .answer(telemetry_manifest::GovernanceKey::Access)
+        .is_some();
+    if let Some(contact) = project.contact.as_ref().filter(|_| !access_answered) {
         line.push(t(format!(
             " Ask {} who can read them there.",
             contact.value
