@@ -158,8 +158,7 @@ pub(crate) fn count(project: &ValidProject) -> Line {
     ];
     if project
         .context
-        .iter()
-        .any(|f| *f == telemetry_manifest::ContextField::Hour)
+        .contains(&telemetry_manifest::ContextField::Hour)
     {
         line.extend([t(", which its "), c("hour"), t(" names")]);
     }
