@@ -418,6 +418,21 @@ fn doc_html_renders_a_fixture_with_its_exceptions() {
         html.stdout,
         "the same bytes on every run"
     );
+    // Self-contained: nothing is loaded from anywhere.
+    for loads in [
+        "<link",
+        " src=",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        assert!(
+            !html.stdout.contains(loads),
+            "the page loads nothing: {loads}"
+        );
+    }
+    assert!(html.stdout.contains("content=\"default-src 'none';"));
     insta::assert_snapshot!("doc-html-lint-waivers", html.stdout);
 }
 
