@@ -123,6 +123,18 @@ pub enum Command {
     /// Each record is `{"event", "fields", "context"}`, with a `count` when
     /// aggregated; every field's schema lists the values the manifest allows.
     Schema(SchemaArgs),
+    /// Write the data review request for new or changed events, answered from the
+    /// manifest
+    ///
+    /// Asks every question of Mozilla's request for data-collection review
+    /// (https://github.com/mozilla/data-review/blob/main/request.md) and the four
+    /// concerns of the Linux Foundation's telemetry policy (privacy, confidentiality,
+    /// awareness, security of the collection mechanism;
+    /// https://bestpractices.linuxfoundation.org/privacy/telemetry.html). Each answer
+    /// is quoted from the manifest with its line; every unanswered question is
+    /// listed. Markdown by default, `--format json` for tools. Exit code 1 when an
+    /// answer the policy requires is missing.
+    Review(ReviewArgs),
 }
 
 /// Options of `check`.
@@ -161,6 +173,19 @@ pub struct DiffArgs {
     /// The new manifest: a file, or `git:REV`
     #[arg(value_name = "NEW")]
     pub new: String,
+}
+
+/// Options of `review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The events to review, by name [default: every event, or with `--since` those
+    /// new or changed]
+    #[arg(value_name = "EVENT", conflicts_with = "since")]
+    pub events: Vec<String>,
+    /// Review the events added or changed since this manifest: `git:REV` for the
+    /// workspace's manifest at a git revision (`git:v1.2.0`), or a file
+    #[arg(long, value_name = "OLD")]
+    pub since: Option<String>,
 }
 
 /// Options of `schema`.

@@ -127,5 +127,6 @@ where
         Some(Command::Init(ref args)) => cmd::init::run_command(args, format, color),
         Some(Command::Diff(ref args)) => cmd::diff::run(&cli.global, args, format, color),
         Some(Command::Schema(ref args)) => cmd::schema::run(&cli.global, args, format, color),
+        Some(Command::Review(ref args)) => cmd::review::run(&cli.global, args, format, color),
     }
 }

@@ -888,3 +888,21 @@ fn field_groups_drift_both_ways() {
         ]
     );
 }
+
+#[test]
+fn missing_governance_answers_are_findings() {
+    let (code, ids) = check_fixture("lint-missing-governance");
+    assert_eq!(code, 1);
+    assert_eq!(ids, ["TL050", "TL050"]);
+}
+
+#[test]
+fn governance_answers_are_held_to_the_policy() {
+    let (code, ids) = check_fixture("lint-governance-breaches");
+    assert_eq!(code, 1);
+    assert_eq!(
+        ids,
+        ["TL050", "TL017", "TL017", "TL052", "TL051", "TL017"],
+        "a missing `encryption.at_rest`, placeholders, an incident contact that is no address, data sold"
+    );
+}

@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{fixtures, run_in, run_with};
+use common::{fixtures, git, git_available, run_in, run_with};
 
 const V1: &str = "diff-v1/telemetry.yaml";
 const V2: &str = "diff-v2/telemetry.yaml";
@@ -183,35 +180,6 @@ fn sarif_and_github_are_not_changelog_formats() {
     }
 }
 
-fn git_available() -> bool {
-    Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.invalid",
-        ])
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 fn git_revision_reads_the_workspace_manifest_at_that_revision() {
     if !git_available() {
@@ -308,4 +276,79 @@ fn git_revision_without_git_cannot_run() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains("no-git"), "{}", run.stderr);
     assert!(run.stderr.contains("cannot run `git`"), "{}", run.stderr);
+}
+
+#[test]
+fn the_first_release_with_telemetry_adds_every_event() {
+    if !git_available() {
+        eprintln!("note: git is not installed; the `git:REV` test is skipped");
+        return;
+    }
+    // v0.1.0 has no manifest: telemetry is added after it.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("README.md"), "acme\n").unwrap();
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "before telemetry"]);
+    git(repo.path(), &["tag", "v0.1.0"]);
+    std::fs::copy(fixtures().join(V1), repo.path().join("telemetry.yaml")).unwrap();
+
+    let args = [
+        "diff",
+        "--manifest",
+        "telemetry.yaml",
+        "git:v0.1.0",
+        "telemetry.yaml",
+    ];
+    let run = run_in(repo.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "`git:v0.1.0` has no telemetry manifest: telemetry is new, and every event is added."
+        ),
+        "{}",
+        run.stdout
+    );
+    let headings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("## "))
+        .collect();
+    assert_eq!(headings, ["## Events added"], "{}", run.stdout);
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let json = run_in(repo.path(), &json_args).json();
+    assert_eq!(json["old"]["absent"], true);
+    assert_eq!(json["new"]["absent"], false);
+    let added: Vec<&str> = json["events_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "build_finished",
+            "command_started",
+            "project_cleaned",
+            "tests_finished"
+        ]
+    );
+    assert_eq!(json["events_removed"], serde_json::json!([]));
+    assert_eq!(json["project"], serde_json::json!([]));
+
+    // A revision that does not exist is still an error.
+    let unknown = run_in(
+        repo.path(),
+        &[
+            "diff",
+            "--manifest",
+            "telemetry.yaml",
+            "git:v9.9.9",
+            "telemetry.yaml",
+        ],
+    );
+    assert_eq!(unknown.code, 2, "{}", unknown.transcript());
 }

@@ -1,5 +1,5 @@
 //! `cargo telemetry-lint` on the example program in `examples/acme`: the committed
-//! manifest, code and `TELEMETRY.md` agree, and a drifted copy fails naming the line
+//! manifest, code, `TELEMETRY.md` and `TELEMETRY.json` agree, and a drifted copy fails naming the line
 //! in `telemetry.yaml` and the line in the Rust source.
 
 mod common;
@@ -33,6 +33,14 @@ fn the_example_is_clean_and_its_data_dictionary_current() {
         0,
         "examples/acme/TELEMETRY.md is out of date; run `cargo run -p telemetry-lint -- telemetry-lint doc --manifest-path examples/acme/Cargo.toml`\n{}",
         doc.transcript()
+    );
+
+    let json = lint(&manifest_path, &["doc", "--format", "json", "--check"]);
+    assert_eq!(
+        json.code,
+        0,
+        "examples/acme/TELEMETRY.json is out of date; run `cargo run -p telemetry-lint -- telemetry-lint doc --format json --manifest-path examples/acme/Cargo.toml`\n{}",
+        json.transcript()
     );
 
     let html = lint(&manifest_path, &["doc", "--format", "html", "--check"]);
@@ -83,7 +91,7 @@ fn a_drifted_copy_names_the_yaml_line_and_the_rust_line() {
         "the Rust line:\n{out}"
     );
     assert!(
-        out.contains("[telemetry.yaml:69:15]"),
+        out.contains("[telemetry.yaml:77:15]"),
         "the YAML line:\n{out}"
     );
     // The data dictionary no longer matches the manifest either.

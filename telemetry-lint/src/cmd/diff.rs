@@ -1,6 +1,10 @@
 //! `cargo telemetry-lint diff OLD NEW`: reads both sides (a file, or `git:REV` for the
 //! workspace's manifest at a git revision) with the same loader as `check`, and
 //! prints the changelog that `render::changelog` computes.
+//!
+//! A revision that exists but has no manifest (the release before telemetry was
+//! added) is a side with the other side's project and policy and no events, so the
+//! first release with telemetry lists every event as added.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +20,9 @@ use crate::report::{Diagnostic, Problem, Report};
 
 /// Reads one side. `spec` is a file path or `git:REV`; `workspace_manifest` gives
 /// the path of the workspace's manifest, needed (and called) only for `git:REV`.
+/// Returns `None` for a revision that exists but has no manifest at that path: the
+/// release before telemetry was added, which [`absent_like`] turns into a side
+/// with no events.
 ///
 /// # Errors
 /// A fatal [`Report`] (exit code 2) when git cannot be run, the revision or the
@@ -24,11 +31,13 @@ use crate::report::{Diagnostic, Problem, Report};
 pub fn load_side(
     spec: &str,
     workspace_manifest: &mut dyn FnMut() -> Result<PathBuf, Box<Report>>,
-) -> Result<Side, Box<Report>> {
+) -> Result<Option<Side>, Box<Report>> {
     let (shown, loaded) = match spec.strip_prefix("git:") {
         Some(rev) => {
             let manifest = workspace_manifest()?;
-            let (shown, bytes) = git_show(rev, &manifest).map_err(|d| fatal(*d))?;
+            let Some((shown, bytes)) = git_show(rev, &manifest).map_err(|d| fatal(*d))? else {
+                return Ok(None);
+            };
             let loaded = telemetry_manifest::load_bytes(&bytes).map_err(|e| {
                 fatal(Diagnostic::problem(
                     Problem::InvalidManifest,
@@ -53,16 +62,32 @@ pub fn load_side(
     };
     let (_, manifest) = parsed_or_fatal(&shown, loaded)?;
     let (valid, _findings) = telemetry_manifest::validate(&manifest);
-    Ok(Side {
+    Ok(Some(Side {
         label: spec.to_owned(),
         valid,
-    })
+        absent: false,
+    }))
+}
+
+/// The side `label` of a revision without a manifest: `other`'s project and
+/// policy, no events and no groups, so that a changelog from it lists every event
+/// of `other` as added (or, the other way round, removed) and nothing else.
+pub fn absent_like(label: &str, other: &Side) -> Side {
+    let mut valid = other.valid.clone();
+    valid.events.clear();
+    valid.groups.clear();
+    Side {
+        label: label.to_owned(),
+        valid,
+        absent: true,
+    }
 }
 
 /// Reads `manifest` as it was at git revision `rev`: `git show REV:<path>`, the
 /// path relative to the repository's root. Returns the path as shown
-/// (`REV:path`) and the bytes.
-fn git_show(rev: &str, manifest: &Path) -> Result<(String, Vec<u8>), Box<Diagnostic>> {
+/// (`REV:path`) and the bytes, or `None` when the revision exists (it names a
+/// commit) but has no file at that path.
+fn git_show(rev: &str, manifest: &Path) -> Result<Option<(String, Vec<u8>)>, Box<Diagnostic>> {
     let unknown = |message: String, help: &str| {
         Box::new(Diagnostic::problem(
             Problem::UnknownRevision,
@@ -134,14 +159,25 @@ fn git_show(rev: &str, manifest: &Path) -> Result<(String, Vec<u8>), Box<Diagnos
             format!("cannot run `git` to read `{shown}`: {e}"),
             "install git, or give the old manifest as a file",
         ))),
-        Ok(output) if !output.status.success() => Err(unknown(
-            format!(
-                "cannot read the manifest `{path}` at git revision `{rev}`: {}",
-                first_line(&output.stderr)
-            ),
-            "check that the revision exists (`git tag`, `git log`; in CI, fetch tags and history with `fetch-depth: 0`) and that the manifest was at this path then",
-        )),
-        Ok(output) => Ok((shown, output.stdout)),
+        Ok(output) if !output.status.success() => {
+            let commit = format!("{rev}^{{commit}}");
+            let exists = git(&["rev-parse", "--verify", "--quiet", &commit])
+                .is_ok_and(|o| o.status.success());
+            let tree = format!("{rev}:");
+            let listed = git(&["ls-tree", "--name-only", &tree, &path])
+                .is_ok_and(|o| o.status.success() && o.stdout.is_empty());
+            if exists && listed {
+                return Ok(None);
+            }
+            Err(unknown(
+                format!(
+                    "cannot read the manifest `{path}` at git revision `{rev}`: {}",
+                    first_line(&output.stderr)
+                ),
+                "check that the revision exists (`git tag`, `git log`; in CI, fetch tags and history with `fetch-depth: 0`) and that the manifest was at this path then",
+            ))
+        }
+        Ok(output) => Ok(Some((shown, output.stdout))),
     }
 }
 
@@ -189,6 +225,30 @@ pub(crate) fn run(
     let new = match load_side(&args.new, &mut workspace_manifest) {
         Ok(side) => side,
         Err(report) => return emit(&report, format, color),
+    };
+    let (old, new) = match (old, new) {
+        (Some(old), Some(new)) => (old, new),
+        (None, Some(new)) => (absent_like(&args.old, &new), new),
+        (Some(old), None) => {
+            let new = absent_like(&args.new, &old);
+            (old, new)
+        }
+        (None, None) => {
+            let mut report = Report {
+                fatal: true,
+                ..Report::default()
+            };
+            report.push(Diagnostic::problem(
+                Problem::UnknownRevision,
+                Level::Error,
+                format!(
+                    "neither `{}` nor `{}` has a telemetry manifest, so there is nothing to compare",
+                    args.old, args.new
+                ),
+                "name a revision or a file that has the manifest on at least one side",
+            ));
+            return emit(&report, format, color);
+        }
     };
     let log = changelog::compute(&old, &new);
     match format {

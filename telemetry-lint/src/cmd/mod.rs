@@ -7,6 +7,7 @@ pub(crate) mod diff;
 pub(crate) mod doc;
 pub(crate) mod explain;
 pub(crate) mod init;
+pub(crate) mod review;
 pub(crate) mod schema;
 
 use std::io::{IsTerminal, Write};

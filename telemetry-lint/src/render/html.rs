@@ -34,6 +34,7 @@ use telemetry_manifest::{
     Category, EventDef, FieldDef, GovernanceKey, GroupDef, ValidManifest, Waiver,
 };
 
+use crate::render::governance as gov;
 use crate::render::words::{self, Line, Piece};
 
 /// The web page's file name, at the workspace root.
@@ -217,7 +218,7 @@ fn contents(manifest: &ValidManifest) -> Markup {
                 li { a href="#opt-out" { "How to opt out" } }
                 li { a href="#see-records" { "See every record before it is sent" } }
                 li { a href="#where-data-goes" { "Where the data goes" } }
-                li { a href="#governance" { "Who holds the data" } }
+                @if manifest.governance.span.is_some() { li { a href="#governance" { (gov::HEADING) } } }
                 li { a href="#never-collected" { "What is never collected" } }
                 li {
                     a href="#events" { "Events" }
@@ -280,18 +281,18 @@ fn about(manifest: &ValidManifest) -> Markup {
             p {
                 (line(&words::destination(manifest)))
                 @if manifest.governance.span.is_some() {
-                    " " a href="#governance" { "Who holds the data" } " says what happens to them there."
+                    " " a href="#governance" { (gov::HEADING) } " says what happens to them there."
                 }
             }
             p { (line(&files_intro)) }
             ul { @for l in &files { li { (line(l)) } } }
         }
-        (governance(manifest))
         section #never-collected aria-labelledby="never-collected-heading" {
             h2 #never-collected-heading { "What is never collected" }
             p { (ours(words::NEVER_COLLECTED_INTRO)) }
             ul { @for l in words::never_collected(manifest) { li { (line(&l)) } } }
         }
+        (governance(manifest))
     }
 }
 
@@ -350,8 +351,10 @@ fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
                             ul.alternatives {
                                 @for alternative in &list.value {
                                     li {
-                                        (alternative.value.considered.value)
-                                        " " strong { "Not enough:" } " " (alternative.value.not_enough.value)
+                                        strong { (gov::CONSIDERED) ":" } " "
+                                        (gov::plain_sentence(&alternative.value.considered.value))
+                                        " " strong { (gov::NOT_ENOUGH) ":" } " "
+                                        (gov::plain_sentence(&alternative.value.not_enough.value))
                                     }
                                 }
                             }
@@ -569,35 +572,32 @@ fn exceptions(manifest: &ValidManifest) -> Markup {
 }
 
 /// "Who holds the data": the manifest's `governance` answers, one question each
-/// in the order of [`GovernanceKey::ALL`], in the words `TELEMETRY.md` and `review`
-/// use ([`GovernanceKey::question`], [`ValidGovernance::answer`]); an unanswered
-/// question says so. Each event's `alternatives` are shown with the event.
-///
-/// [`ValidGovernance::answer`]: telemetry_manifest::ValidGovernance::answer
+/// in the order of [`GovernanceKey::ALL`], in the words of `TELEMETRY.md`
+/// ([`render::governance`](crate::render::governance)); an unanswered question
+/// says so. Left out, as in `TELEMETRY.md`, when the manifest has no `governance`
+/// section. Each event's `alternatives` are shown with the event.
 fn governance(manifest: &ValidManifest) -> Markup {
     let governance = &manifest.governance;
+    if governance.span.is_none() {
+        return html! {};
+    }
     let questions = GovernanceKey::ALL
         .into_iter()
         .filter(|key| *key != GovernanceKey::Alternatives);
     html! {
         section #governance aria-labelledby="governance-heading" {
-            h2 #governance-heading { "Who holds the data" }
-            @if governance.span.is_none() {
-                p {
-                    "The manifest does not say who holds the data once it is sent."
-                    @if let Some(contact) = &manifest.project.contact {
-                        " Ask " (contact.value) "."
-                    }
-                }
-            } @else {
-                dl.facts {
-                    @for key in questions {
-                        dt { (key.question()) }
-                        dd {
-                            @match governance.answer(key) {
-                                Some(answer) => (linked(&answer.text)),
-                                None => span.missing { "not stated" },
-                            }
+            h2 #governance-heading { (gov::HEADING) }
+            p { (gov::INTRO) }
+            dl.facts {
+                @for key in questions {
+                    dt { (key.question()) }
+                    dd {
+                        @match governance.answer(key) {
+                            Some(answer) => (linked(&gov::plain_sentence(&answer.text))),
+                            None => span.missing { "Not stated." },
+                        }
+                        @if key == GovernanceKey::RawDataAfterRetention {
+                            " " (gov::RETENTION_NOTE)
                         }
                     }
                 }

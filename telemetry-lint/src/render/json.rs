@@ -3,11 +3,12 @@
 //!
 //! The same facts as `TELEMETRY.md`, in a stable, documented shape
 //! (`docs/json-output.md`): the project, its consent model, the context sent with
-//! every event, the policy, and every event with its purpose, owner, retention,
-//! expiry and fields, each field with the values it may take. Like the Markdown
-//! document it is a pure function of the [`ValidManifest`]: events and fields sorted
-//! by name, every key always present (`null` when it does not apply), so the same
-//! manifest always gives the same bytes.
+//! every event, the policy, who holds the data (`governance`), and every event with
+//! its purpose, owner, retention, expiry, alternatives and fields, each field with
+//! the values it may take. Like the Markdown document it is a pure function of
+//! the [`ValidManifest`]: events and fields sorted by name, every key always
+//! present (`null` when it does not apply), so the same manifest always gives the
+//! same bytes.
 //!
 //! ```
 //! let manifest = telemetry_manifest::parse_str(
@@ -20,6 +21,8 @@
 //! ```
 
 use serde::Serialize;
+
+use super::governance::{AlternativeJson, GovernanceJson, alternatives_json};
 use telemetry_manifest::{
     Category, EventDef, Expiry, FieldDef, FieldType, GroupDef, ValidManifest,
 };
@@ -37,6 +40,7 @@ struct Dictionary<'a> {
     manifest: &'a str,
     project: Project<'a>,
     policy: Policy<'a>,
+    governance: GovernanceJson<'a>,
     events: Vec<Event<'a>>,
     categories: Vec<CategoryEntry>,
 }
@@ -73,6 +77,7 @@ struct Policy<'a> {
     max_expiry_days: u32,
     allow_never_expires: bool,
     max_events: u32,
+    required_governance: Vec<&'static str>,
     policy_file: Option<&'a str>,
 }
 
@@ -98,6 +103,7 @@ pub(crate) struct Event<'a> {
     groups: Vec<&'a str>,
     fields: Vec<Field<'a>>,
     waivers: Vec<Waiver<'a>>,
+    alternatives: Vec<AlternativeJson<'a>>,
 }
 
 /// One field; also the shape of an added or removed field in the changelog.
@@ -177,8 +183,15 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
             max_expiry_days: manifest.policy.max_expiry_days,
             allow_never_expires: manifest.policy.allow_never_expires,
             max_events: manifest.policy.max_events,
+            required_governance: manifest
+                .policy
+                .required_governance
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
             policy_file: manifest.policy.file.as_ref().map(|t| t.value.as_str()),
         },
+        governance: GovernanceJson::of(&manifest.governance),
         events: manifest
             .events
             .iter()
@@ -238,6 +251,7 @@ pub(crate) fn event_entry<'a>(manifest: &'a ValidManifest, event: &'a EventDef) 
             .map(|(group, field)| field_entry(group, field))
             .collect(),
         waivers: waivers(&event.waivers),
+        alternatives: alternatives_json(event),
     }
 }
 

@@ -4,7 +4,8 @@
 //! The document is written for the program's users, to be read end to end: who
 //! collects, how to opt out, how to see every record (debug mode), what is sent with
 //! every event and what a `count` means, where the data goes and which files the
-//! program writes, what is never collected, then every event and field. The shared
+//! program writes, who holds the data once it is sent (from the `governance`
+//! section), what is never collected, then every event and field. The shared
 //! sentences come from [`words`](crate::render::words), as for `TELEMETRY.html`.
 //! It is a pure function of the [`ValidManifest`]: events and fields sorted by name,
 //! no timestamps, no machine-dependent paths, so the same manifest always gives the
@@ -144,6 +145,8 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
     }
     out.push('\n');
 
+    super::governance::markdown(&mut out, manifest);
+
     out.push_str("## Events\n\n");
     if manifest.events.is_empty() {
         out.push_str("No events are declared: nothing is sent.\n\n");
@@ -257,7 +260,9 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     let _ = writeln!(out, "- Owner: {}", field(&event.owner));
     let _ = writeln!(out, "- Sent since version: {}", field(&event.since));
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
-    let _ = writeln!(out, "- Kept for: {}\n", retention(manifest, event));
+    let _ = writeln!(out, "- Kept for: {}", retention(manifest, event));
+    super::governance::markdown_alternatives(out, event);
+    out.push('\n');
     // The event's own fields and those of the groups it embeds, side by side as
     // they are sent; a group's field says which group it comes from.
     let mut fields = event.fields_with_groups(manifest);

@@ -29,6 +29,7 @@ struct JsonChangelog<'a> {
 struct JsonSide<'a> {
     source: &'a str,
     project: &'a str,
+    absent: bool,
 }
 
 #[derive(Serialize)]
@@ -47,6 +48,7 @@ pub fn render_json(log: &Changelog<'_>) -> String {
         JsonSide {
             source: &s.label,
             project: &s.valid.project.name.value,
+            absent: s.absent,
         }
     }
     let (om, nm) = (&log.old.valid, &log.new.valid);

@@ -216,6 +216,20 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
         markdown_code(&log.old.label),
         markdown_code(&log.new.label)
     );
+    if log.old.absent {
+        let _ = writeln!(
+            out,
+            "{} has no telemetry manifest: telemetry is new, and every event is added.\n",
+            markdown_code(&log.old.label)
+        );
+    }
+    if log.new.absent {
+        let _ = writeln!(
+            out,
+            "{} has no telemetry manifest: telemetry is gone, and every event is removed.\n",
+            markdown_code(&log.new.label)
+        );
+    }
     if log.is_empty() {
         out.push_str("No changes: both manifests declare the same telemetry.\n");
         return out;

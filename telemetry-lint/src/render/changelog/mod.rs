@@ -37,6 +37,9 @@ pub struct Side {
     pub label: String,
     /// The manifest as checked.
     pub valid: ValidManifest,
+    /// Whether the side is a git revision without a manifest, before telemetry was
+    /// added: `valid` then holds the other side's project and policy and no events.
+    pub absent: bool,
 }
 
 /// A change of one property: its key, the old and the new value (`null` when
@@ -566,6 +569,7 @@ mod tests {
         Side {
             label: label.to_owned(),
             valid,
+            absent: false,
         }
     }
 
