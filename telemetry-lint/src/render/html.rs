@@ -344,7 +344,7 @@ fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
                 dt { "Sent since version" } dd { (text_or(event.since.as_ref())) }
                 dt { "Collected until" } dd { (words::expiry(event)) }
                 dt { "Kept for" } dd { (words::retention(manifest, event)) }
-                dt { (GovernanceKey::Alternatives.question()) }
+                dt { "Alternatives" }
                 dd {
                     @match &event.alternatives {
                         Some(list) if !list.value.is_empty() => {
