@@ -82,7 +82,7 @@ pub(crate) fn debug_mode(project: &ValidProject) -> Vec<Line> {
         ],
         vec![
             t(
-                "It also prints why telemetry is on or off and any problem it met, on lines starting with ",
+                "When telemetry is off it prints one line saying why, and nothing else; any problem it meets is printed on a line starting with ",
             ),
             c("telemetry:"),
             t("."),
@@ -113,12 +113,13 @@ pub(crate) fn destination(manifest: &ValidManifest) -> Line {
 
 /// The local files the runtime writes, with what each holds (`docs/runtime.md`,
 /// "Files"): the consent file and the notice marker, in the configuration
-/// directory for the project's name.
+/// directory for the project's name, and a spool file where the program keeps one
+/// (its place is the program's choice, which the manifest does not record).
 pub(crate) fn local_files(project: &ValidProject) -> (Line, Vec<Line>) {
     let name = &project.name.value;
     let intro = vec![
         t(
-            "The program writes at most two small files on your machine, in its configuration directory (",
+            "The telemetry runtime writes only these files on your machine, in the program's configuration directory (",
         ),
         c(format!("~/.config/{name}")),
         t(" on Linux, "),
@@ -140,6 +141,9 @@ pub(crate) fn local_files(project: &ValidProject) -> (Line, Vec<Line>) {
             c("telemetry-notice"),
             t(": a one-line marker saying the first-run notice was shown"),
         ],
+        vec![t(
+            "a spool file, only if the program keeps records on disk until they are sent, where the program chooses: the same records debug mode prints, one per line",
+        )],
     ];
     (intro, files)
 }
