@@ -704,6 +704,33 @@ fn script_safe_json(value: &impl Serialize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use telemetry_manifest::{ByteSpan, Located, parse_str, validate};
+
+    const MANIFEST: &str = "version: 1\nproject: { name: p, retention_days: 30 }\nevents:\n  e:\n    description: d\n    fields:\n      f: { type: bool, category: technical, description: d }\n";
+
+    proptest! {
+        /// Whatever a manifest's text holds, it stays text: no element, no end of
+        /// the script elements, and the search index reads it back. (Greek is left
+        /// out: its final sigma lower-cases differently inside a longer text.)
+        #[test]
+        fn manifest_text_cannot_make_markup(text in "[ -~\u{a0}-\u{36f}\u{400}-\u{3000}]{0,40}") {
+            let (mut manifest, _) = validate(&parse_str(MANIFEST).unwrap());
+            let located = |value: &str| Located { value: value.to_owned(), span: ByteSpan { offset: 0, len: 0 } };
+            manifest.events[0].description = Some(located(&text));
+            manifest.events[0].fields[0].description = Some(located(&text));
+            manifest.project.name = located(&text);
+            let html = render(&manifest, &text);
+            prop_assert_eq!(html.matches("<script").count(), 2);
+            prop_assert_eq!(html.matches("</script>").count(), 2);
+            prop_assert_eq!(html.matches("<p>").count() + html.matches("<p ").count(), html.matches("</p>").count());
+            let start = html.find("id=\"telemetry-index\">").unwrap() + "id=\"telemetry-index\">".len();
+            let end = start + html[start..].find("</script>").unwrap();
+            let index: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+            let searched = index["events"][0]["text"].as_str().unwrap();
+            prop_assert!(searched.contains(&text.to_lowercase()));
+        }
+    }
 
     #[test]
     fn block_elements_get_lines_of_their_own() {
