@@ -47,13 +47,19 @@ fn write(path: &Path, text: &str) -> io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// The manifest header: project and policy.
+/// The manifest header: project, policy and governance (every answer the default
+/// policy requires).
 fn manifest_header(name: &str) -> String {
     format!(
         "version: 1\n\
          project:\n  name: {name}\n  contact: telemetry@bench.example\n  retention_days: 90\n  \
          opt_out: {{ env: BENCH_TELEMETRY=0, flag: --no-telemetry }}\n\
          policy:\n  max_retention_days: 180\n  allowed_categories: [technical, interaction]\n  max_events: 100000\n\
+         governance:\n  access: The benchmark's maintainers.\n  storage: A database on one server.\n  \
+         processors: []\n  encryption:\n    in_transit: TLS 1.3.\n    at_rest: Disk encryption.\n  \
+         after_retention:\n    raw_data: Deleted nightly.\n    aggregates: Monthly totals are kept.\n  \
+         aggregates_published: https://bench.example/telemetry/\n  incident_contact: security@bench.example\n  \
+         sold_or_shared: false\n\
          events:\n"
     )
 }
@@ -64,7 +70,9 @@ fn manifest_event(out: &mut String, i: usize) {
         out,
         "  {name}:\n    description: Synthetic event {i} of the benchmark registry.\n    \
          purpose: Measure how the tools scale with the number of events.\n    \
-         owner: bench-team\n    since: 0.1.0\n    expires: 2027-12-31\n    fields:\n      \
+         owner: bench-team\n    since: 0.1.0\n    expires: 2027-12-31\n    \
+         alternatives:\n      - {{ considered: Timing a few runs by hand., not_enough: They do not scale. }}\n    \
+         fields:\n      \
          mode: {{ type: enum, values: [fast, slow, auto], category: interaction, description: Which mode ran. }}\n      \
          success: {{ type: bool, category: technical, description: Whether it succeeded. }}\n      \
          items: {{ type: count, max: 10, category: technical, description: How many items; 10 stands for 10 or more. }}\n      \

@@ -852,6 +852,26 @@ mod tests {
     }
 
     #[test]
+    fn governance_docs_name_every_key() {
+        for key in GovernanceKey::ALL {
+            assert!(
+                MISSING_GOVERNANCE
+                    .details
+                    .contains(&format!("`{}`", key.as_str())),
+                "TL050 docs lack the policy key {}",
+                key.as_str()
+            );
+            let place = key.path().trim_start_matches("governance.");
+            assert!(
+                key == GovernanceKey::Alternatives
+                    || MISSING_GOVERNANCE.details.contains(&format!("`{place}`")),
+                "TL050 docs lack the manifest key {place}"
+            );
+        }
+        assert!(policy_docs().contains("| `required_governance` | all of `[access, storage,"));
+    }
+
+    #[test]
     fn find_by_id_or_name() {
         assert_eq!(find("tl007").map(|r| r.name), Some("path-field"));
         assert_eq!(find("path-field").map(|r| r.id), Some("TL007"));

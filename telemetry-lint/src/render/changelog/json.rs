@@ -18,6 +18,7 @@ struct JsonChangelog<'a> {
     categories_raised: &'a [Raise],
     project: &'a [Change],
     policy: &'a [Change],
+    governance: &'a [Change],
     events_added: Vec<doc_json::Event<'a>>,
     events_removed: Vec<doc_json::Event<'a>>,
     events_changed: Vec<JsonEventChange<'a>>,
@@ -60,6 +61,7 @@ pub fn render_json(log: &Changelog<'_>) -> String {
         categories_raised: &log.raised,
         project: &log.project,
         policy: &log.policy,
+        governance: &log.governance,
         events_added: log
             .added
             .iter()

@@ -107,6 +107,29 @@ fn change_text(change: &Change) -> Vec<String> {
         "groups" => vec![format!("groups: {}", list_delta(old, new))],
         "allowed_categories" => vec![format!("allowed categories: {}", list_delta(old, new))],
         "required_metadata" => vec![format!("required metadata: {}", list_delta(old, new))],
+        "required_governance" => vec![format!(
+            "required governance answers: {}",
+            list_delta(old, new)
+        )],
+        "processors" => vec![format!(
+            "processors (third parties): {}",
+            list_delta(old, new)
+        )],
+        "alternatives" => {
+            let considered = |v: &Value| {
+                v.as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(|a| a["considered"].as_str())
+                            .map(|c| format!("“{}”", markdown_inline(c)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "none".to_owned())
+            };
+            arrow(considered(old), considered(new))
+        }
         "buckets" => arrow(code_list(old), code_list(new)),
         "max" => arrow(
             old.as_u64()
@@ -262,7 +285,11 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
         out.push('\n');
     }
 
-    for (title, changes) in [("Project", &log.project), ("Policy", &log.policy)] {
+    for (title, changes) in [
+        ("Project", &log.project),
+        ("Policy", &log.policy),
+        ("Who holds the data", &log.governance),
+    ] {
         if changes.is_empty() {
             continue;
         }
@@ -478,5 +505,36 @@ mod tests {
         assert_eq!(keys, ["max_retention_days", "allowed_categories"]);
         let markdown = render_markdown(&log);
         assert!(markdown.contains("## Policy\n\n- max_retention_days: 365 → 30\n- allowed categories: removed `interaction`\n"), "{markdown}");
+    }
+
+    #[test]
+    fn governance_changes_are_listed() {
+        let a = side("a", BASE);
+        let b = side(
+            "b",
+            &BASE
+                .replace(
+                    "events:",
+                    "policy:\n  required_governance: [access]\ngovernance:\n  access: The maintainers.\n  processors: [A host in Germany]\n  sold_or_shared: false\nevents:",
+                )
+                .replace(
+                    "    fields:",
+                    "    alternatives:\n      - { considered: Asking users., not_enough: Few answer. }\n    fields:",
+                ),
+        );
+        let log = compute(&a, &b);
+        let keys: Vec<&str> = log.governance.iter().map(|c| c.key).collect();
+        assert_eq!(keys, ["access", "processors", "sold_or_shared"]);
+        let policy: Vec<&str> = log.policy.iter().map(|c| c.key).collect();
+        assert_eq!(policy, ["required_governance"]);
+        let markdown = render_markdown(&log);
+        assert!(
+            markdown.contains("## Who holds the data\n\n- access: not stated → “The maintainers.”\n- processors (third parties): added `A host in Germany`\n- sold_or_shared: not stated → false\n"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("- alternatives: none → “Asking users.”"),
+            "{markdown}"
+        );
     }
 }

@@ -123,8 +123,12 @@ pub struct Changelog<'a> {
     /// Policy changes: `max_retention_days`, `allowed_categories`,
     /// `max_combinations`, `required_metadata`, `max_expiry_days`,
     /// `allow_never_expires`, `max_events`, `policy_file` (the name of a shared
-    /// policy file; its contents are not read).
+    /// policy file; its contents are not read), `required_governance`.
     pub policy: Vec<Change>,
+    /// Changes of who holds the data: the keys of `policy.required_governance`
+    /// but `alternatives`, in that order (`processors` a list, `sold_or_shared` a
+    /// boolean, the others text).
+    pub governance: Vec<Change>,
     /// Events only in the new manifest, by name.
     pub added: Vec<&'a EventDef>,
     /// Events only in the old manifest, by name.
@@ -158,6 +162,7 @@ impl Changelog<'_> {
         self.raised.is_empty()
             && self.project.is_empty()
             && self.policy.is_empty()
+            && self.governance.is_empty()
             && self.added.is_empty()
             && self.removed.is_empty()
             && self.changed.is_empty()
@@ -215,6 +220,7 @@ pub fn compute<'a>(old: &'a Side, new: &'a Side) -> Changelog<'a> {
         raised: Vec::new(),
         project: Vec::new(),
         policy: Vec::new(),
+        governance: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
         changed: Vec::new(),
@@ -323,6 +329,49 @@ pub fn compute<'a>(old: &'a Side, new: &'a Side) -> Changelog<'a> {
         Value::from(opol.max_events),
         Value::from(npol.max_events),
     );
+    let governance_keys = |p: &telemetry_manifest::ValidPolicy| {
+        Value::from(
+            p.required_governance
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
+        )
+    };
+    push_change(
+        &mut log.policy,
+        "required_governance",
+        governance_keys(opol),
+        governance_keys(npol),
+    );
+    for key in telemetry_manifest::GovernanceKey::ALL {
+        let value = |g: &'a telemetry_manifest::ValidGovernance| match key {
+            telemetry_manifest::GovernanceKey::Processors => {
+                g.processors.as_ref().map_or(Value::Null, |list| {
+                    Value::from(
+                        list.value
+                            .iter()
+                            .map(|p| p.value.trim())
+                            .collect::<Vec<_>>(),
+                    )
+                })
+            }
+            telemetry_manifest::GovernanceKey::SoldOrShared => g
+                .sold_or_shared
+                .as_ref()
+                .map_or(Value::Null, |s| Value::from(s.value)),
+            key => g
+                .text(key)
+                .map_or(Value::Null, |t| Value::from(t.value.trim())),
+        };
+        if key != telemetry_manifest::GovernanceKey::Alternatives {
+            push_change(
+                &mut log.governance,
+                key.as_str(),
+                value(&om.governance),
+                value(&nm.governance),
+            );
+        }
+    }
     push_change(
         &mut log.policy,
         "policy_file",
@@ -410,6 +459,15 @@ fn compare_event<'a>(
         "waivers",
         waivers_value(&before.waivers),
         waivers_value(&after.waivers),
+    );
+    let alternatives = |e: &EventDef| {
+        serde_json::to_value(super::governance::alternatives_json(e)).unwrap_or(Value::Null)
+    };
+    push_change(
+        &mut changes,
+        "alternatives",
+        alternatives(before),
+        alternatives(after),
     );
 
     let old_fields = doc_json::sorted_fields(om, before);
