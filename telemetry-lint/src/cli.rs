@@ -45,8 +45,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
     /// Output format: `human` diagnostics, one `json` document (see docs/json-output.md),
-    /// `sarif` for code scanning, `github` workflow annotations, or `markdown` (`diff`
-    /// and `doc`)
+    /// `sarif` for code scanning, `github` workflow annotations, `markdown` (`diff`
+    /// and `doc`), or `html` (`doc`)
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
     /// When to colour human output; `auto` colours a terminal unless NO_COLOR is set
@@ -67,6 +67,8 @@ pub enum FormatArg {
     Github,
     /// The changelog of `diff` and TELEMETRY.md of `doc`, for people (their default).
     Markdown,
+    /// `doc` writes TELEMETRY.html, the data dictionary as one web page to publish.
+    Html,
 }
 
 /// When to use colour.
@@ -96,8 +98,9 @@ pub enum Command {
     /// Write TELEMETRY.md, the data dictionary, from the manifest
     ///
     /// With `--format json`, writes the machine-readable data dictionary,
-    /// TELEMETRY.json, instead. The output is the same to the byte for the same
-    /// manifest, and is written atomically.
+    /// TELEMETRY.json, instead; with `--format html`, TELEMETRY.html, one
+    /// self-contained web page with search and a data category filter. The output is
+    /// the same to the byte for the same manifest, and is written atomically.
     Doc(DocArgs),
     /// Print the documentation of a rule: what it checks, why, an example and the fix
     Explain(ExplainArgs),
@@ -150,8 +153,9 @@ pub struct CheckArgs {
 /// Options of `doc`.
 #[derive(Debug, Args)]
 pub struct DocArgs {
-    /// Where to write, `-` for standard output [default: TELEMETRY.md, or TELEMETRY.json
-    /// with `--format json`, at the workspace root]
+    /// Where to write, `-` for standard output [default: TELEMETRY.md, TELEMETRY.json
+    /// with `--format json` or TELEMETRY.html with `--format html`, at the workspace
+    /// root]
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Write nothing; exit 1 when the file is missing or differs from what would be written

@@ -47,6 +47,7 @@ pub use crate::report::{Diagnostic, Location, Report};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cmd::init::run_in as init_in;
+    pub use crate::render::html::render as render_html_dictionary;
     pub use crate::render::json::render as render_json_dictionary;
     pub use crate::render::markdown::render as render_markdown_dictionary;
     pub use crate::report::Problem;
@@ -69,6 +70,8 @@ pub enum Format {
     Github,
     /// Markdown: the changelog of `diff`, `TELEMETRY.md` for `doc`.
     Markdown,
+    /// HTML: `TELEMETRY.html` for `doc`; the report of the run is human.
+    Html,
 }
 
 /// The environment variable that, like `--today`, sets the date expiry is checked
@@ -100,6 +103,7 @@ where
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
     };
     let color = Color(cli.global.color);
     let top_level_check = cli.check.require_doc || cli.check.today.is_some();

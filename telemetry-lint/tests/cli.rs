@@ -395,6 +395,112 @@ fn doc_check_on_a_stale_copy_fails_and_doc_repairs_it() {
 }
 
 #[test]
+fn doc_html_renders_a_fixture_with_its_exceptions() {
+    let manifest_path = fixture("lint-waivers").join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().unwrap();
+    let args = [
+        "--manifest-path",
+        manifest_path,
+        "doc",
+        "--format",
+        "html",
+        "--output",
+        "-",
+    ];
+    let html = run(&args);
+    assert_eq!(html.code, 0, "{}", html.transcript());
+    assert!(
+        html.stdout
+            .contains("<h2 id=\"exceptions-heading\">Exceptions to the policy</h2>")
+    );
+    assert_eq!(
+        run(&args).stdout,
+        html.stdout,
+        "the same bytes on every run"
+    );
+    // Self-contained: nothing is loaded from anywhere.
+    for loads in [
+        "<link",
+        " src=",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        assert!(
+            !html.stdout.contains(loads),
+            "the page loads nothing: {loads}"
+        );
+    }
+    assert!(html.stdout.contains("content=\"default-src 'none';"));
+    insta::assert_snapshot!("doc-html-lint-waivers", html.stdout);
+}
+
+#[test]
+fn doc_html_escapes_manifest_text_and_checks_its_file() {
+    let dir = copy_fixture("lint-clean");
+    let yaml = dir.path().join("telemetry.yaml");
+    let hostile = "</script><img src=x onerror=alert(1)> & <!--";
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let edited = text.replacen(
+        "description: A command ran to completion.",
+        &format!("description: \"{hostile}\""),
+        1,
+    );
+    assert_ne!(edited, text, "the edit applied");
+    std::fs::write(&yaml, edited).unwrap();
+    let manifest_path = dir.path().join("Cargo.toml");
+    let manifest_path = manifest_path.to_str().unwrap();
+
+    let written = run(&["--manifest-path", manifest_path, "doc", "--format", "html"]);
+    assert_eq!(written.code, 0, "{}", written.transcript());
+    assert_eq!(written.stdout, "wrote TELEMETRY.html\n");
+    let html = std::fs::read_to_string(dir.path().join("TELEMETRY.html")).unwrap();
+    assert!(!html.contains("<img"), "no element from manifest text");
+    assert!(html.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &lt;!--"));
+    // The search index holds the text, lower-cased, with `<`, `>`, `&` escaped.
+    assert!(html.contains(
+        "\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e \\u0026 \\u003c!--"
+    ));
+    assert_eq!(
+        html.matches("</script>").count(),
+        2,
+        "only our two script elements end"
+    );
+
+    let check = [
+        "--manifest-path",
+        manifest_path,
+        "doc",
+        "--format",
+        "html",
+        "--check",
+    ];
+    let current = run(&check);
+    assert_eq!(current.code, 0, "{}", current.transcript());
+    assert_eq!(current.stdout, "TELEMETRY.html is up to date\n");
+    std::fs::write(
+        dir.path().join("TELEMETRY.html"),
+        html.replace("90 days", "60 days"),
+    )
+    .unwrap();
+    let stale = run(&check);
+    assert_eq!(stale.code, 1, "{}", stale.transcript());
+    assert!(
+        stale.stdout.contains("TL021 stale-data-dictionary"),
+        "{}",
+        stale.stdout
+    );
+    assert!(
+        stale
+            .stdout
+            .contains("run `cargo telemetry-lint doc --format html` and commit the result"),
+        "{}",
+        stale.stdout
+    );
+}
+
+#[test]
 fn explain_prints_the_rule_table_entry() {
     let by_id = run(&["explain", "TL007"]);
     assert_eq!(by_id.code, 0);

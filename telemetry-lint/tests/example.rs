@@ -42,6 +42,14 @@ fn the_example_is_clean_and_its_data_dictionary_current() {
         "examples/acme/TELEMETRY.json is out of date; run `cargo run -p telemetry-lint -- telemetry-lint doc --format json --manifest-path examples/acme/Cargo.toml`\n{}",
         json.transcript()
     );
+
+    let html = lint(&manifest_path, &["doc", "--format", "html", "--check"]);
+    assert_eq!(
+        html.code,
+        0,
+        "examples/acme/TELEMETRY.html is out of date; run `cargo run -p telemetry-lint -- telemetry-lint doc --format html --manifest-path examples/acme/Cargo.toml`\n{}",
+        html.transcript()
+    );
 }
 
 #[test]

@@ -78,17 +78,7 @@ fn error(message: String) -> TokenStream {
 
 /// The variable the runtime reads for `name`: `acme` gives `ACME_TELEMETRY`.
 pub(crate) fn env_var(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{stem}_TELEMETRY")
+    telemetry_manifest::text::telemetry_env_var(name)
 }
 
 /// What makes cargo rebuild the caller when the manifest changes or

@@ -3,6 +3,7 @@
 //!
 //! - words: [`closest`] (a likely typo), [`lowercase_first`], [`uppercase_first`],
 //!   [`plural`], [`thousands`];
+//! - the runtime's environment variables: [`telemetry_env_var`];
 //! - what manifest text must look like: [`is_snake_case`], [`is_placeholder`];
 //! - Markdown: [`markdown_inline`] and [`markdown_code`] for running text,
 //!   [`markdown_cell`] and [`markdown_code_in_cell`] for a table cell, where `|`
@@ -74,6 +75,26 @@ pub fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// The environment variable the telemetry runtime (`telemetry_core::runtime`) reads
+/// to turn telemetry on or off for the project `name`: the name in upper case, every
+/// character other than an ASCII letter or digit replaced by `_`, then `_TELEMETRY`
+/// (`acme` gives `ACME_TELEMETRY`, `my-tool` gives `MY_TOOL_TELEMETRY`). Debug mode
+/// reads the same name followed by `_DEBUG`. The macro checks the manifest's
+/// `opt_out.env` against it, and the data dictionary names it.
+pub fn telemetry_env_var(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{stem}_TELEMETRY")
 }
 
 /// A number with `,` between groups of three digits: `16,777,216`.

@@ -1,5 +1,6 @@
 //! `cargo telemetry-lint doc`: writes (or, with `--check`, compares) TELEMETRY.md,
-//! or with `--format json` TELEMETRY.json, from the manifest.
+//! with `--format json` TELEMETRY.json, or with `--format html` TELEMETRY.html, from
+//! the manifest.
 
 use crate::Format;
 use crate::cli;
@@ -22,18 +23,23 @@ pub(crate) fn run(
     };
     // `--format json` selects the JSON data dictionary; the report of the run is
     // then printed as JSON too.
-    let (expected, file_name, command) = if format == Format::Json {
-        (
+    // `--format html` the web page, whose run is reported as `human` is.
+    let (expected, file_name, command) = match format {
+        Format::Json => (
             render::json::render(&loaded.valid, &loaded.shown_path),
             render::json::FILE_NAME,
             "cargo telemetry-lint doc --format json",
-        )
-    } else {
-        (
+        ),
+        Format::Html => (
+            render::html::render(&loaded.valid, &loaded.shown_path),
+            render::html::FILE_NAME,
+            "cargo telemetry-lint doc --format html",
+        ),
+        _ => (
             render::markdown::render(&loaded.valid, &loaded.shown_path),
             render::markdown::FILE_NAME,
             "cargo telemetry-lint doc",
-        )
+        ),
     };
     if args.output.as_deref() == Some(std::path::Path::new("-")) {
         if args.check {
@@ -56,7 +62,7 @@ pub(crate) fn run(
         if let Some(mut diagnostic) =
             generated::dictionary_staleness(&path, &shown, &expected, true, &mut report)
         {
-            if format == Format::Json {
+            if matches!(format, Format::Json | Format::Html) {
                 diagnostic.help = Some(format!("run `{command}` and commit the result"));
             }
             report.push(diagnostic);

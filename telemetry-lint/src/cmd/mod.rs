@@ -55,11 +55,13 @@ pub(crate) fn emit(report: &Report, format: Format, color: Color) -> i32 {
         Format::Json => print_out(&report.render_json()),
         Format::Sarif => print_out(&report.render_sarif()),
         Format::Github => print_out(&report.render_github()),
-        Format::Human | Format::Markdown if report.fatal => {
+        Format::Human | Format::Markdown | Format::Html if report.fatal => {
             let text = report.render_human(color.stderr());
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
-        Format::Human | Format::Markdown => print_out(&report.render_human(color.stdout())),
+        Format::Human | Format::Markdown | Format::Html => {
+            print_out(&report.render_human(color.stdout()))
+        }
     }
     report.exit_code()
 }
@@ -72,6 +74,7 @@ pub(crate) fn refuse_format(command: &str, format: Format, accepted: &str) -> Op
         Format::Sarif => "sarif",
         Format::Github => "github",
         Format::Markdown => "markdown",
+        Format::Html => "html",
     };
     if accepted.split(", ").any(|a| a == name) {
         return None;

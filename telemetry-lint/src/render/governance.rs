@@ -1,6 +1,7 @@
 //! The governance answers in the data dictionaries: the section "Who holds the
-//! data" of `TELEMETRY.md`, the `governance` object of `TELEMETRY.json`, and each
-//! event's alternatives in both.
+//! data" of `TELEMETRY.md` (and its words, which `TELEMETRY.html` shares), the
+//! `governance` object of `TELEMETRY.json`, and each event's alternatives in all
+//! three.
 //!
 //! Each answer sits under a fixed heading, the question a user asks
 //! ([`GovernanceKey::question`]: "Who can see the data", "When the data is
@@ -22,8 +23,7 @@ pub(crate) fn markdown(out: &mut String, manifest: &ValidManifest) {
     if governance.span.is_none() {
         return;
     }
-    out.push_str("## Who holds the data\n\n");
-    out.push_str("What happens to the data once it is sent, in the project's own words.\n\n");
+    let _ = writeln!(out, "## {HEADING}\n\n{INTRO}\n");
     for key in GovernanceKey::ALL {
         if key == GovernanceKey::Alternatives {
             continue;
@@ -36,7 +36,7 @@ pub(crate) fn markdown(out: &mut String, manifest: &ValidManifest) {
             None => out.push_str("Not stated."),
         }
         if key == GovernanceKey::RawDataAfterRetention {
-            out.push_str(" How long each event is kept is listed with the event.");
+            let _ = write!(out, " {RETENTION_NOTE}");
         }
         out.push_str("\n\n");
     }
@@ -51,18 +51,39 @@ pub(crate) fn markdown_alternatives(out: &mut String, event: &EventDef) {
     for alternative in &list.value {
         let _ = writeln!(
             out,
-            "- Considered instead of collecting: {} Not enough, because: {}",
+            "- {CONSIDERED}: {} {NOT_ENOUGH}: {}",
             sentence(&alternative.value.considered.value),
             sentence(&alternative.value.not_enough.value)
         );
     }
 }
 
-/// An answer as a sentence of running Markdown: trimmed, first letter uppercase,
-/// ending in a full stop, with what Markdown would read as markup escaped. A
-/// single word (an address, a URL) is left as written.
+/// The section's heading.
+pub(crate) const HEADING: &str = "Who holds the data";
+
+/// The paragraph under the heading.
+pub(crate) const INTRO: &str =
+    "What happens to the data once it is sent, in the project's own words.";
+
+/// Said after the answer to "When the data is deleted".
+pub(crate) const RETENTION_NOTE: &str = "How long each event is kept is listed with the event.";
+
+/// The label of what an event's alternative considered.
+pub(crate) const CONSIDERED: &str = "Considered instead of collecting";
+
+/// The label of why an alternative is not enough.
+pub(crate) const NOT_ENOUGH: &str = "Not enough, because";
+
+/// An answer as a sentence of running Markdown: [`plain_sentence`], with what
+/// Markdown would read as markup escaped.
 fn sentence(text: &str) -> String {
-    let text = markdown_inline(text.trim());
+    markdown_inline(&plain_sentence(text))
+}
+
+/// An answer as a sentence: trimmed, first letter uppercase, ending in a full
+/// stop. A single word (an address, a URL) is left as written.
+pub(crate) fn plain_sentence(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if !text.contains(char::is_whitespace) {
         return text;
     }

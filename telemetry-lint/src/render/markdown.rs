@@ -2,8 +2,11 @@
 //! the manifest.
 //!
 //! The document is written for the program's users, to be read end to end: who
-//! collects, how to opt out, what is never collected, who holds the data once it is
-//! sent (from the `governance` section), then every event and field.
+//! collects, how to opt out, how to see every record (debug mode), what is sent with
+//! every event and what a `count` means, where the data goes and which files the
+//! program writes, who holds the data once it is sent (from the `governance`
+//! section), what is never collected, then every event and field. The shared
+//! sentences come from [`words`](crate::render::words), as for `TELEMETRY.html`.
 //! It is a pure function of the [`ValidManifest`]: events and fields sorted by name,
 //! no timestamps, no machine-dependent paths, so the same manifest always gives the
 //! same bytes and CI can compare the committed copy with a fresh rendering. The file
@@ -12,7 +15,9 @@
 use std::fmt::Write as _;
 
 use telemetry_manifest::text::{markdown_cell, markdown_code_in_cell};
-use telemetry_manifest::{Category, ConsentModel, EventDef, FieldDef, FieldType, ValidManifest};
+use telemetry_manifest::{Category, EventDef, FieldDef, ValidManifest};
+
+use crate::render::words::{self, Line, Piece};
 
 /// The data dictionary's file name, at the workspace root.
 pub const FILE_NAME: &str = "TELEMETRY.md";
@@ -89,36 +94,25 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         out.push_str("The manifest declares no way to opt out.\n\n");
     } else {
         out.push_str("Any one of these turns telemetry off:\n\n");
-        for (kind, how) in &project.opt_out {
-            let how = markdown_code_in_cell(&how.value);
-            let line = match *kind {
-                "env" => format!("set the environment variable {how}"),
-                "flag" => format!("pass the command-line flag {how}"),
-                "command" => format!("run {how}"),
-                "config" => format!("in the configuration: {how}"),
-                "do_not_track" => "set `DO_NOT_TRACK=1`, which is honoured".to_owned(),
-                other => format!("{other}: {how}"),
-            };
-            let _ = writeln!(out, "- {line}");
+        for line in words::opt_out(project) {
+            let _ = writeln!(out, "- {}", line_text(&line));
         }
         out.push('\n');
     }
 
     out.push_str("## When telemetry is on\n\n");
-    match project.consent {
-        ConsentModel::OptIn => out.push_str(
-            "Telemetry is off until you turn it on (opt-in): nothing is sent before you choose.\n\n",
-        ),
-        ConsentModel::OptOut => out.push_str(
-            "Telemetry is on until you turn it off (opt-out). The first time it would be on, the program prints a notice saying what is collected and how to opt out, and sends nothing in that run.\n\n",
-        ),
-    }
+    let _ = writeln!(out, "{}\n", words::consent(project));
     if let Some(place) = &project.data_dictionary {
         let _ = writeln!(
             out,
             "The published copy of this document: {}.\n",
             markdown_cell(&place.value)
         );
+    }
+
+    out.push_str("## See every record before it is sent\n\n");
+    for line in words::debug_mode(project) {
+        let _ = writeln!(out, "{}\n", line_text(&line));
     }
 
     out.push_str("## Sent with every event\n\n");
@@ -133,21 +127,21 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         }
         out.push('\n');
     }
+    let _ = writeln!(out, "{}\n", line_text(&words::count(project)));
+
+    out.push_str("## Where the data goes\n\n");
+    let _ = writeln!(out, "{}\n", line_text(&words::destination(manifest)));
+    let (intro, files) = words::local_files(project);
+    let _ = writeln!(out, "{}\n", line_text(&intro));
+    for line in files {
+        let _ = writeln!(out, "- {}", line_text(&line));
+    }
+    out.push('\n');
 
     out.push_str("## What is never collected\n\n");
-    out.push_str(
-        "Every field has a type from a small, closed vocabulary (yes/no, counts, values from a fixed list, duration and size buckets, operating system family, CPU architecture, `major.minor` version), and the build fails when a field's type could carry anything else. So these are never sent:\n\n",
-    );
-    for line in [
-        "file and directory paths, and file names",
-        "free text: what you type, search queries, messages, command-line arguments",
-        "IP addresses, host names, URLs and other network addresses",
-        "identifiers that single out you or your machine: user names, e-mail addresses, device or installation ids; a session id, when sent, is random and drawn anew at least once a day",
-        "exact times and durations: durations are sent as coarse buckets, and an event's time, when sent at all, is rounded down to the hour",
-        "the contents of your files, raw bytes, and open-ended data such as maps or lists",
-        "detailed system specifications: the operating system family is sent, not its version; a size bucket, not a byte count",
-    ] {
-        let _ = writeln!(out, "- {line}");
+    let _ = writeln!(out, "{}\n", words::NEVER_COLLECTED_INTRO);
+    for line in words::never_collected(manifest) {
+        let _ = writeln!(out, "- {}", line_text(&line));
     }
     out.push('\n');
 
@@ -160,13 +154,7 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         out.push_str("| event | what happened | data categories | kept for | collected until |\n");
         out.push_str("|---|---|---|---|---|\n");
         for event in &manifest.events {
-            let mut categories: Vec<Category> = event
-                .all_fields(manifest)
-                .iter()
-                .map(|f| f.category.value)
-                .collect();
-            categories.sort_unstable();
-            categories.dedup();
+            let categories = words::categories(manifest, event);
             let categories = if categories.is_empty() {
                 "none".to_owned()
             } else {
@@ -353,30 +341,11 @@ fn render_groups(out: &mut String, manifest: &ValidManifest) {
 }
 
 fn values(field: &FieldDef) -> String {
-    let possible = field.possible_values();
-    match field.ty.value {
-        FieldType::Count if field.bounds.is_empty() => match field.max {
-            Some(max) => format!("0 to {max} (larger counts are sent as {max})"),
-            None => "any whole number from 0".to_owned(),
-        },
-        FieldType::Version => "`major.minor`".to_owned(),
-        _ if possible.is_empty() => "none declared".to_owned(),
-        _ => possible
-            .iter()
-            .map(|v| markdown_code_in_cell(v))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
+    line_text(&words::values(field))
 }
 
 fn retention(manifest: &ValidManifest, event: &EventDef) -> String {
-    match &event.retention_days {
-        Some(own) => days(own.value),
-        None => format!(
-            "{} (the project's default)",
-            days(manifest.project.retention_days.value)
-        ),
-    }
+    words::retention(manifest, event)
 }
 
 /// `1 day`, `90 days`.
@@ -385,13 +354,31 @@ pub(crate) fn days(days: u32) -> String {
 }
 
 fn expiry(event: &EventDef) -> String {
-    match &event.expires {
-        Some(expiry) => match expiry.value {
-            telemetry_manifest::Expiry::On(date) => date.to_string(),
-            telemetry_manifest::Expiry::Never => "no end date".to_owned(),
-        },
-        None => "not stated".to_owned(),
-    }
+    words::expiry(event)
+}
+
+/// A shared sentence as Markdown: text escaped for a table cell or a list item,
+/// code fenced.
+fn line_text(line: &Line) -> String {
+    line.iter()
+        .map(|piece| match piece {
+            // `markdown_cell` trims; the spaces between pieces are kept.
+            Piece::Text(text) => {
+                let lead = if text.starts_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
+                let trail = if text.ends_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
+                format!("{lead}{}{trail}", markdown_cell(text))
+            }
+            Piece::Code(code) => markdown_code_in_cell(code),
+        })
+        .collect()
 }
 
 fn text_or(text: Option<&str>) -> String {

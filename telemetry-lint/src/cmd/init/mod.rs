@@ -363,7 +363,7 @@ pub(crate) fn run_command(args: &cli::InitArgs, format: Format, color: Color) ->
     match run(&options) {
         Ok(report) => {
             match format {
-                Format::Human | Format::Markdown => {
+                Format::Human | Format::Markdown | Format::Html => {
                     print_out(&report.render_human(color.stdout()));
                 }
                 Format::Json => print_out(&report.render_json()),
