@@ -893,7 +893,7 @@ fn field_groups_drift_both_ways() {
 fn missing_governance_answers_are_findings() {
     let (code, ids) = check_fixture("lint-missing-governance");
     assert_eq!(code, 1);
-    assert_eq!(ids, ["TL050", "TL050"]);
+    assert_eq!(ids, ["TL044", "TL044"]);
 }
 
 #[test]
@@ -902,7 +902,7 @@ fn governance_answers_are_held_to_the_policy() {
     assert_eq!(code, 1);
     assert_eq!(
         ids,
-        ["TL050", "TL017", "TL017", "TL052", "TL051", "TL017"],
+        ["TL044", "TL017", "TL017", "TL046", "TL045", "TL017"],
         "a missing `encryption.at_rest`, placeholders, an incident contact that is no address, data sold"
     );
 }

@@ -515,7 +515,7 @@ rules! {
         manifest_label: "declared as a number",
         waivable: Field,
     }
-    MISSING_GOVERNANCE = "TL050" "missing-governance" Error Linter {
+    MISSING_GOVERNANCE = "TL044" "missing-governance" Error Linter {
         summary: "the manifest does not answer a governance question the policy requires, or an event does not say what was considered instead of collecting it",
         why: "users and reviewers cannot judge who holds their data, where, how safely and for how long, or whether the event needs to be collected at all",
         details: "The questions come from Mozilla's data-collection review request (the alternatives considered, where results are shared, third-party tools: https://github.com/mozilla/data-review/blob/main/request.md) and the Linux Foundation's telemetry policy (privacy, confidentiality, awareness and the security of the collection mechanism: https://bestpractices.linuxfoundation.org/privacy/telemetry.html). The answers live in the top-level `governance` section (`access`, `storage`, `processors`, `encryption.in_transit`, `encryption.at_rest`, `after_retention.raw_data`, `after_retention.aggregates`, `aggregates_published`, `incident_contact`, `sold_or_shared`) and in each event's `alternatives`, a list of `considered` and `not_enough`. A policy lists the answers it requires in `required_governance`, by the keys `access`, `storage`, `processors`, `encryption_in_transit`, `encryption_at_rest`, `raw_data_after_retention`, `aggregates_after_retention`, `aggregates_published`, `incident_contact`, `sold_or_shared` and `alternatives`; the default is all eleven. `TELEMETRY.md` and `TELEMETRY.json` publish the answers, and `cargo telemetry-lint review` quotes them.",
@@ -523,7 +523,7 @@ rules! {
         fix: "Answer the question in the manifest, in plain language (`processors: []` when no third party is involved), or, if the project's policy does not need the answer, leave its key out of `policy.required_governance`.",
         manifest_label: "missing here",
     }
-    DATA_SOLD_OR_SHARED = "TL051" "data-sold-or-shared" Error Linter {
+    DATA_SOLD_OR_SHARED = "TL045" "data-sold-or-shared" Error Linter {
         summary: "the governance section says the data is sold or shared beyond the people and processors it names",
         why: "users gave their data to the project for the purposes in the data dictionary; data sold or passed on leaves those purposes, the retention and the opt-out behind",
         details: "Fires on `governance.sold_or_shared: true`. The people of `governance.access` and the `processors` (hosting, analytics run for the project) are not sharing. The Linux Foundation's telemetry policy asks whether collected data could reach others than the project community; Mozilla's review request asks whether a third-party tool receives the data.",
@@ -531,7 +531,7 @@ rules! {
         fix: "Stop selling or passing on the data, and write `sold_or_shared: false`; a party that processes the data for the project belongs in `processors`, and published aggregates in `aggregates_published`.",
         manifest_label: "sold or shared",
     }
-    UNREACHABLE_INCIDENT_CONTACT = "TL052" "unreachable-incident-contact" Error Linter {
+    UNREACHABLE_INCIDENT_CONTACT = "TL046" "unreachable-incident-contact" Error Linter {
         summary: "the governance section's `incident_contact` is not an e-mail address or a URL",
         why: "whoever finds a breach, and the users it touches, need an address to write to at once, not the name of a team",
         details: "Accepted: one word with text on both sides of an `@` (`security@acme.example`), or a URL starting with `https://` or `http://` (a security policy page or a form).",
@@ -858,14 +858,14 @@ mod tests {
                 MISSING_GOVERNANCE
                     .details
                     .contains(&format!("`{}`", key.as_str())),
-                "TL050 docs lack the policy key {}",
+                "TL044 docs lack the policy key {}",
                 key.as_str()
             );
             let place = key.path().trim_start_matches("governance.");
             assert!(
                 key == GovernanceKey::Alternatives
                     || MISSING_GOVERNANCE.details.contains(&format!("`{place}`")),
-                "TL050 docs lack the manifest key {place}"
+                "TL044 docs lack the manifest key {place}"
             );
         }
         assert!(policy_docs().contains("| `required_governance` | all of `[access, storage,"));

@@ -1,6 +1,6 @@
 //! The governance section and events' alternatives: what the policy requires
-//! (TL050), placeholders among the answers (TL017), data sold or shared (TL051),
-//! an incident contact that is no address (TL052), and the answers in plain
+//! (TL044), placeholders among the answers (TL017), data sold or shared (TL045),
+//! an incident contact that is no address (TL046), and the answers in plain
 //! language.
 
 use telemetry_manifest::{
@@ -53,7 +53,7 @@ fn a_full_answer_is_clean() {
 fn no_section_is_one_finding_naming_every_required_answer() {
     let text = format!("{HEAD}{EVENT}{ALTERNATIVES}");
     let found = findings(&text);
-    assert_eq!(ids(&found), ["TL050"]);
+    assert_eq!(ids(&found), ["TL044"]);
     assert!(
         found[0]
             .message
@@ -119,13 +119,13 @@ fn placeholders_are_tl017() {
 }
 
 #[test]
-fn data_sold_or_shared_is_tl051() {
+fn data_sold_or_shared_is_tl045() {
     let text = format!(
         "{HEAD}{}{EVENT}{ALTERNATIVES}",
         FULL.replace("sold_or_shared: false", "sold_or_shared: true")
     );
     let found = findings(&text);
-    assert_eq!(ids(&found), ["TL051"]);
+    assert_eq!(ids(&found), ["TL045"]);
     let manifest = manifest(&text);
     let answer = manifest
         .governance
@@ -135,13 +135,13 @@ fn data_sold_or_shared_is_tl051() {
 }
 
 #[test]
-fn an_incident_contact_that_is_no_address_is_tl052() {
+fn an_incident_contact_that_is_no_address_is_tl046() {
     let text = format!(
         "{HEAD}{}{EVENT}{ALTERNATIVES}",
         FULL.replace("security@p.example", "the security team")
     );
     let found = findings(&text);
-    assert_eq!(ids(&found), ["TL052"]);
+    assert_eq!(ids(&found), ["TL046"]);
     assert_eq!(
         found[0].message,
         "the incident contact `the security team` is not an e-mail address or a URL"

@@ -1,13 +1,13 @@
-//! The governance checks: the answers the policy requires (TL050), placeholders
+//! The governance checks: the answers the policy requires (TL044), placeholders
 //! among them (TL017, with the same words as the metadata's), data sold or shared
-//! (TL051), and an incident contact that is no address (TL052).
+//! (TL045), and an incident contact that is no address (TL046).
 //!
 //! ```
 //! use telemetry_manifest::{check_governance, parse_str, validate};
 //! let text = "version: 1\nproject: { name: p, retention_days: 30 }\npolicy:\n  required_governance: [incident_contact]\ngovernance:\n  incident_contact: the security team\n";
 //! let (manifest, _) = validate(&parse_str(text).unwrap());
 //! let rules: Vec<&str> = check_governance(&manifest).iter().map(|f| f.rule.id).collect();
-//! assert_eq!(rules, ["TL052"]);
+//! assert_eq!(rules, ["TL046"]);
 //! ```
 
 use crate::finding::Finding;

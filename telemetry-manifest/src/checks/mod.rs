@@ -13,7 +13,7 @@
 //! | `groups.rs` | a group struct against its group; an event's embeddings | TL030, TL032 |
 //! | `policy.rs` | the manifest against its policy | TL016 to TL020 |
 //! | `privacy.rs` | the manifest as a reviewer reads it | TL022 to TL027 |
-//! | `governance.rs` | who holds the data, and the alternatives to collecting it | TL017 (its answers), TL050 to TL052 |
+//! | `governance.rs` | who holds the data, and the alternatives to collecting it | TL017 (its answers), TL044 to TL046 |
 //! | `waivers.rs` | waivers, and waivers against findings | TL028, TL029 |
 //! | `workspace.rs` | what only the whole workspace shows | TL015, TL033; TL004, TL005, TL013 and TL032 resolved against it |
 //!
