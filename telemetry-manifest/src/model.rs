@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
+use crate::noise::Mechanism;
 use crate::vocab::{Category, ConsentModel, ContextField, FieldType};
 
 /// A byte range in the manifest's text, for diagnostics.
@@ -240,6 +241,11 @@ pub struct Policy {
     /// How many events the manifest may declare before a warning (default 10).
     #[serde(default)]
     pub max_events: Option<Located<u32>>,
+    /// The largest privacy budget, in epsilon per day, that any event and all
+    /// events together may spend (see [`crate::EventBudget`]); no limit when
+    /// absent. When set, every event must be locally private.
+    #[serde(default)]
+    pub max_epsilon_per_day: Option<Located<f64>>,
 }
 
 /// A piece of metadata the policy can require, listed in `policy.required_metadata`.
@@ -333,6 +339,14 @@ pub struct Event {
     /// field named after the group.
     #[serde(default)]
     pub groups: Option<Located<Vec<Located<String>>>>,
+    /// The share of occurrences the program records, `0 < rate <= 1` (default 1):
+    /// each occurrence is kept with this probability, independently.
+    #[serde(default)]
+    pub sample_rate: Option<Located<f64>>,
+    /// The fewest reports a cell of an estimate (one value of one field) must rest
+    /// on to be shown; smaller cells are suppressed (default 10).
+    #[serde(default)]
+    pub min_count: Option<Located<u32>>,
 }
 
 /// One field of an event.
@@ -361,4 +375,19 @@ pub struct Field {
     /// Reviewed exceptions to field-level rules for this field.
     #[serde(default)]
     pub waivers: Option<Located<Vec<Located<WaiverEntry>>>>,
+    /// The local differential privacy mechanism the program applies to the value
+    /// before it leaves the process.
+    #[serde(default)]
+    pub privacy: Option<Located<FieldPrivacy>>,
+}
+
+/// A field's `privacy:` key, as written: `{ mechanism: randomized_response,
+/// epsilon: 1.0 }`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldPrivacy {
+    /// Which mechanism: `randomized_response` or `geometric`.
+    pub mechanism: Located<Mechanism>,
+    /// The privacy loss of one report, `0 < epsilon <= 10`, at most three decimals.
+    pub epsilon: Located<f64>,
 }

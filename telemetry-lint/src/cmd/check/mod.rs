@@ -166,6 +166,7 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
             &loaded.valid,
             options.today,
         ))
+        .chain(telemetry_manifest::check_budget(&loaded.valid))
         .chain(telemetry_manifest::check_waivers(&loaded.manifest))
         .map(|finding| code::Placed {
             finding,
