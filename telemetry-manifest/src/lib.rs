@@ -56,6 +56,8 @@
 #![deny(missing_docs)]
 
 mod checks;
+#[cfg(feature = "estimate")]
+mod estimate;
 mod finding;
 mod load;
 mod model;
@@ -74,6 +76,10 @@ pub use checks::{
     check_privacy, check_shape, check_waivers, check_workspace, default_event_name,
     enum_name_problem, enum_values_message, number_meaning, type_mismatch_help,
     type_mismatch_message,
+};
+#[cfg(feature = "estimate")]
+pub use estimate::{
+    Cell, Estimates, EventEstimate, FieldEstimate, FieldEstimateKind, Interval, Z_95, estimate,
 };
 pub use finding::{CodeTarget, Finding, Owner};
 pub use load::{
