@@ -120,6 +120,22 @@ pub enum Command {
     /// Each record is `{"event", "fields", "context"}`, with a `count` when
     /// aggregated; every field's schema lists the values the manifest allows.
     Schema(SchemaArgs),
+    /// Estimate, from the records programs sent, each field's distribution with 95%
+    /// confidence intervals, undoing the noise the manifest declares
+    ///
+    /// Reads the JSON Lines that the spool and the HTTP sink write. Prints, per event
+    /// and field, the debiased share of each value (the mean for a count with `max`),
+    /// and suppresses every cell resting on fewer reports than the event's
+    /// `min_count` (default 10). With `--manifest PATH`, no workspace is needed.
+    Estimate(EstimateArgs),
+}
+
+/// Options of `estimate`.
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// The records: a JSON Lines file, or `-` for standard input
+    #[arg(value_name = "RECORDS")]
+    pub records: PathBuf,
 }
 
 /// Options of `check`.

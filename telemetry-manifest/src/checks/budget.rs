@@ -52,7 +52,7 @@ pub fn check_budget(manifest: &ValidManifest) -> Vec<Finding> {
                             if budget.plain_fields.len() == 1 { "is" } else { "are" },
                             limit.value
                         ),
-                        "declare `privacy: { mechanism: randomized_response, epsilon: 1 }` on each (`geometric` for a count with `max`), or remove the field",
+                        "declare `privacy: { mechanism: randomized_response, epsilon: 1 }` on every field sent without noise (`geometric` for a count with `max`), or remove those fields",
                     )
                     .event(name)
                     .at_manifest(span),
