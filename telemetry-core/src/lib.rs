@@ -78,8 +78,8 @@
 //! ```
 //! use std::time::Duration;
 //! use telemetry_core::{
-//!     Category, DurationBucket, FieldMeta, PayloadValue, TelemetryEvent, TelemetryValue,
-//!     ValueKind,
+//!     Category, DurationBucket, FieldMeta, Noise, PayloadValue, TelemetryEvent,
+//!     TelemetryValue, ValueKind,
 //! };
 //!
 //! struct CommandFinished {
@@ -96,6 +96,7 @@
 //!         values: &["<100ms", "100ms-1s", ">=1s"],
 //!         bounds: &[100, 1_000],
 //!         max: None,
+//!         noise: Noise::None,
 //!     },
 //!     FieldMeta {
 //!         name: "success",
@@ -105,6 +106,7 @@
 //!         values: &["true", "false"],
 //!         bounds: &[],
 //!         max: None,
+//!         noise: Noise::None,
 //!     },
 //! ];
 //!
@@ -157,7 +159,7 @@ mod value;
 
 pub use event::{StructEvent, TelemetryEvent, TelemetryGroup};
 pub use types::{Arch, DurationBucket, OsFamily, SizeBucket, Version};
-pub use value::{Category, FieldMeta, PayloadValue, TelemetryValue, ValueKind};
+pub use value::{Category, FieldMeta, Noise, PayloadValue, TelemetryValue, ValueKind};
 
 #[cfg(feature = "macros")]
 pub use telemetry_macros::{TelemetryValue, manifest_project, telemetry_event, telemetry_group};
@@ -170,7 +172,7 @@ pub mod __private {
         ConsentModel, ContextField, EventInfo, OptOut, OptOutKind, ProjectInfo,
     };
     pub use crate::{
-        Category, FieldMeta, PayloadValue, StructEvent, TelemetryEvent, TelemetryGroup,
+        Category, FieldMeta, Noise, PayloadValue, StructEvent, TelemetryEvent, TelemetryGroup,
         TelemetryValue, ValueKind,
     };
     pub use serde_json;

@@ -23,6 +23,7 @@ const fn meta(
         values,
         bounds,
         max: None,
+        noise: crate::Noise::None,
     }
 }
 

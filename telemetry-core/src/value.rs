@@ -103,6 +103,32 @@ pub struct FieldMeta {
     /// this. `None` leaves the count unclamped (the manifest requires `max` or
     /// `buckets`, so generated metadata has one of them).
     pub max: Option<u64>,
+    /// The local differential privacy mechanism the runtime applies to the value
+    /// before it leaves the process (the manifest's `privacy:`); [`Noise::None`]
+    /// sends the value as it is.
+    pub noise: Noise,
+}
+
+/// A field's local differential privacy mechanism, from the manifest's `privacy:`;
+/// the runtime applies it (`runtime::privacy`). ε is kept exactly, in thousandths,
+/// because the samplers need a rational ε.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Noise {
+    /// No mechanism: the value is sent as it is.
+    None,
+    /// k-ary randomized response over the field's `values`: the true value with
+    /// probability `e^ε / (e^ε + k − 1)`, each other value with
+    /// `1 / (e^ε + k − 1)`.
+    RandomizedResponse {
+        /// ε × 1000.
+        epsilon_milli: u64,
+    },
+    /// The geometric mechanism on a count with `max`: the count plus discrete
+    /// Laplace noise of scale `max / ε`, sent as [`PayloadValue::NoisyCount`].
+    Geometric {
+        /// ε × 1000.
+        epsilon_milli: u64,
+    },
 }
 
 /// One field's value as it is sent. It holds no heap data: labels are the static
@@ -117,6 +143,10 @@ pub enum PayloadValue {
     Count(u64),
     /// An enum value, a bucket label, an OS family or an architecture; a JSON string.
     Label(&'static str),
+    /// A count with noise added by the geometric mechanism: it may be negative or
+    /// above the field's `max`, so that averages over many reports stay unbiased;
+    /// a JSON number.
+    NoisyCount(i64),
     /// A coarse version; the JSON string `"major.minor"`.
     Version {
         /// The major version.
@@ -134,6 +164,7 @@ impl PayloadValue {
             PayloadValue::Null => serde_json::Value::Null,
             PayloadValue::Bool(value) => serde_json::Value::Bool(value),
             PayloadValue::Count(value) => serde_json::Value::from(value),
+            PayloadValue::NoisyCount(value) => serde_json::Value::from(value),
             PayloadValue::Label(label) => serde_json::Value::from(label),
             PayloadValue::Version { major, minor } => {
                 serde_json::Value::String(format!("{major}.{minor}"))

@@ -20,6 +20,7 @@ const FIELD: FieldMeta = FieldMeta {
     values: &["build", "run_tests", "http_server", "x86_target", "type"],
     bounds: &[],
     max: None,
+    noise: telemetry_core::Noise::None,
 };
 
 #[test]

@@ -135,6 +135,22 @@ pub enum Command {
     /// listed. Markdown by default, `--format json` for tools. Exit code 1 when an
     /// answer the policy requires is missing.
     Review(ReviewArgs),
+    /// Estimate, from the records programs sent, each field's distribution with 95%
+    /// confidence intervals, undoing the noise the manifest declares
+    ///
+    /// Reads the JSON Lines that the spool and the HTTP sink write. Prints, per event
+    /// and field, the debiased share of each value (the mean for a count with `max`),
+    /// and suppresses every cell resting on fewer reports than the event's
+    /// `min_count` (default 10). With `--manifest PATH`, no workspace is needed.
+    Estimate(EstimateArgs),
+}
+
+/// Options of `estimate`.
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// The records: a JSON Lines file, or `-` for standard input
+    #[arg(value_name = "RECORDS")]
+    pub records: PathBuf,
 }
 
 /// Options of `check`.

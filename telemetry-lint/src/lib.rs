@@ -6,8 +6,9 @@
 //! (`TELEMETRY.md`) is stale. `doc` writes that data dictionary (or its JSON twin,
 //! `TELEMETRY.json`), `explain` prints a rule's documentation, `init` drafts a first
 //! manifest for a crate that already sends telemetry, `diff` prints the telemetry
-//! changelog between two versions of the manifest, and `schema` the JSON Schema of
-//! the records a program sends. Findings print for people, as JSON, as SARIF for
+//! changelog between two versions of the manifest, `schema` the JSON Schema of
+//! the records a program sends, and `estimate` the distributions a collector can
+//! draw from those records, the noise undone. Findings print for people, as JSON, as SARIF for
 //! code scanning, or as GitHub Actions annotations.
 //!
 //! The crate is a library with a thin binary on top: [`run`] parses the arguments,
@@ -128,5 +129,6 @@ where
         Some(Command::Diff(ref args)) => cmd::diff::run(&cli.global, args, format, color),
         Some(Command::Schema(ref args)) => cmd::schema::run(&cli.global, args, format, color),
         Some(Command::Review(ref args)) => cmd::review::run(&cli.global, args, format, color),
+        Some(Command::Estimate(ref args)) => cmd::estimate::run(&cli.global, args, format, color),
     }
 }

@@ -117,6 +117,14 @@ fn descriptions_that_repeat_the_name_are_warned() {
 }
 
 #[test]
+fn the_privacy_budget_is_held_to_the_policy() {
+    let (code, ids) = check_fixture("lint-privacy-budget");
+    assert_eq!(code, 1);
+    // `build_finished` sends `profile` without noise; `search_run` spends 2 × 4.
+    assert_eq!(ids, ["TL039", "TL039"]);
+}
+
+#[test]
 fn enum_variants_are_events() {
     let (code, ids) = check_fixture("lint-enum-events");
     assert_eq!(code, 1);

@@ -174,8 +174,14 @@ fn project_info(valid: &ValidManifest, shown: &str, source: &str) -> Result<Toke
             .description
             .as_ref()
             .map_or("", |text| text.value.as_str());
+        // Millionths, at least 1: validation keeps the rate in (0, 1].
+        let sample_per_million = ((event.sample_rate * 1e6).round() as u32).clamp(1, 1_000_000);
         quote! {
-            ::telemetry_core::__private::EventInfo { name: #name, description: #description }
+            ::telemetry_core::__private::EventInfo {
+                name: #name,
+                description: #description,
+                sample_per_million: #sample_per_million,
+            }
         }
     });
     Ok(quote! {
@@ -241,7 +247,7 @@ events:
             "Some (\"https://example.org/TELEMETRY.md\")",
             "OptOutKind :: Command , how : \"my-tool telemetry disable\"",
             "OptOutKind :: DoNotTrack , how : \"DO_NOT_TRACK=1\"",
-            "EventInfo { name : \"ping\" , description : \"A ping.\" }",
+            "EventInfo { name : \"ping\" , description : \"A ping.\" , sample_per_million : 1000000u32 , }",
         ] {
             assert!(text.contains(expected), "{expected} missing in {text}");
         }

@@ -58,10 +58,13 @@
 #![deny(missing_docs)]
 
 mod checks;
+#[cfg(feature = "estimate")]
+mod estimate;
 mod finding;
 mod governance;
 mod load;
 mod model;
+mod noise;
 pub mod rules;
 mod rust_types;
 pub mod text;
@@ -70,12 +73,16 @@ mod vocab;
 
 pub use checks::{
     ASSUMED_VERSION_VALUES, Cardinality, EventStruct, GroupStruct, ItemShape, NameMeaning,
-    ShapeProblem, StructField, VariantShape, Waived, WorkspaceItems, apply_waivers,
+    ShapeProblem, StructField, VariantShape, Waived, WorkspaceItems, apply_waivers, check_budget,
     check_delegation, check_embedding, check_enum_variants, check_event_struct, check_field_type,
     check_governance, check_group_struct, check_name, check_number_name, check_opaque_field,
     check_policy, check_privacy, check_shape, check_waivers, check_workspace, default_event_name,
     enum_name_problem, enum_values_message, number_meaning, type_mismatch_help,
     type_mismatch_message,
+};
+#[cfg(feature = "estimate")]
+pub use estimate::{
+    Cell, Estimates, EventEstimate, FieldEstimate, FieldEstimateKind, Interval, Z_95, estimate,
 };
 pub use finding::{CodeTarget, Finding, Owner};
 pub use governance::{
@@ -86,8 +93,12 @@ pub use load::{
     line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
 };
 pub use model::{
-    ByteSpan, Event, Field, Group, Located, LocatedMap, Manifest, MetadataKey, OptOut, Policy,
-    Project, WaiverEntry,
+    ByteSpan, Event, Field, FieldPrivacy, Group, Located, LocatedMap, Manifest, MetadataKey,
+    OptOut, Policy, Project, WaiverEntry,
+};
+pub use noise::{
+    DEFAULT_MIN_COUNT, EPSILON_IN_PLAIN_WORDS, Epsilon, EventBudget, FieldNoise, MAX_EPSILON,
+    Mechanism, geometric_probability, geometric_variance, rr_probabilities,
 };
 pub use rules::{
     DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,

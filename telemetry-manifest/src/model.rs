@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
 use crate::governance::{Alternative, Governance, GovernanceKey};
+use crate::noise::Mechanism;
 use crate::vocab::{Category, ConsentModel, ContextField, FieldType};
 
 /// A byte range in the manifest's text, for diagnostics.
@@ -249,6 +250,11 @@ pub struct Policy {
     /// [`GovernanceKey::ALL`]).
     #[serde(default)]
     pub required_governance: Option<Located<Vec<Located<GovernanceKey>>>>,
+    /// The largest privacy budget, in epsilon per day, that any event and all
+    /// events together may spend (see [`crate::EventBudget`]); no limit when
+    /// absent. When set, every event must be locally private.
+    #[serde(default)]
+    pub max_epsilon_per_day: Option<Located<f64>>,
 }
 
 /// A piece of metadata the policy can require, listed in `policy.required_metadata`.
@@ -346,6 +352,14 @@ pub struct Event {
     /// enough.
     #[serde(default)]
     pub alternatives: Option<Located<Vec<Located<Alternative>>>>,
+    /// The share of occurrences the program records, `0 < rate <= 1` (default 1):
+    /// each occurrence is kept with this probability, independently.
+    #[serde(default)]
+    pub sample_rate: Option<Located<f64>>,
+    /// The fewest reports a cell of an estimate (one value of one field) must rest
+    /// on to be shown; smaller cells are suppressed (default 10).
+    #[serde(default)]
+    pub min_count: Option<Located<u32>>,
 }
 
 /// One field of an event.
@@ -374,4 +388,19 @@ pub struct Field {
     /// Reviewed exceptions to field-level rules for this field.
     #[serde(default)]
     pub waivers: Option<Located<Vec<Located<WaiverEntry>>>>,
+    /// The local differential privacy mechanism the program applies to the value
+    /// before it leaves the process.
+    #[serde(default)]
+    pub privacy: Option<Located<FieldPrivacy>>,
+}
+
+/// A field's `privacy:` key, as written: `{ mechanism: randomized_response,
+/// epsilon: 1.0 }`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldPrivacy {
+    /// Which mechanism: `randomized_response` or `geometric`.
+    pub mechanism: Located<Mechanism>,
+    /// The privacy loss of one report, `0 < epsilon <= 10`, at most three decimals.
+    pub epsilon: Located<f64>,
 }

@@ -515,6 +515,22 @@ rules! {
         manifest_label: "declared as a number",
         waivable: Field,
     }
+    PRIVACY_BUDGET_EXCEEDED = "TL039" "privacy-budget-exceeded" Error Linter {
+        summary: "an event spends more privacy budget per day than the policy's `max_epsilon_per_day`, or is not locally private under a policy that sets one",
+        why: "epsilon bounds what the collector can learn about one user's true values; a budget over the limit, or a field sent without noise, lets the reports of one installation reveal its values",
+        details: "Applies only when the policy sets `max_epsilon_per_day`. Every field of every event must then declare a mechanism under `privacy:` (`randomized_response` or `geometric`). An event's budget per day is the sum, over its fields (its groups' included), of the field's epsilon times the number of values the field can take: the program keeps the noisy answer of each value and repeats it, so a field reveals something new only when it takes a value it never took before. The number of reports in a day and the aggregation period add nothing, and sampling (`sample_rate`) lowers nothing, since the collector sees whether a report arrived. The sum over all events is held to the same limit. `TELEMETRY.md` shows every event's budget.",
+        example: "```yaml
+policy:
+  max_epsilon_per_day: 4
+events:
+  command_finished:
+    fields:
+      command: { type: enum, values: [build, test, lint], category: interaction, description: Which command ran., privacy: { mechanism: randomized_response, epsilon: 2 } }
+```
+The field spends 2 × 3 = 6 per day.",
+        fix: "Lower the fields' `epsilon`, coarsen fields so they take fewer values, declare `privacy:` on every field sent as it is, or drop fields; raise `max_epsilon_per_day` only after a review.",
+        manifest_label: "over the budget",
+    }
     MISSING_GOVERNANCE = "TL044" "missing-governance" Error Linter {
         summary: "the manifest does not answer a governance question the policy requires, or an event does not say what was considered instead of collecting it",
         why: "users and reviewers cannot judge who holds their data, where, how safely and for how long, or whether the event needs to be collected at all",
@@ -664,6 +680,7 @@ The linter holds the manifest to a privacy policy. Without one, the strict defau
 | `allow_never_expires` | `{allow_never_expires}` | whether `expires: never` is allowed | {never} |
 | `max_events` | {max_events} | how many events the manifest declares before a warning | {events} |
 | `required_governance` | all of `[{governance}]` | the governance answers the manifest gives: the `governance` section's, and each event's `alternatives` | {governance_rule} |
+| `max_epsilon_per_day` | no limit | the privacy budget, in epsilon per day, of each event and of all events together; when set, every field must declare a local differential privacy mechanism | {budget} |
 
 **A shared policy file.** Several workspaces keep one policy by naming it in their manifests, at the top level, instead of a `policy` section (a manifest with both cannot be checked):
 
@@ -702,6 +719,7 @@ Waivable on an event (`events.<name>.waivers`): {on_events}. Waivable on a field
         max_events = DEFAULT_MAX_EVENTS,
         events = TOO_MANY_EVENTS.id,
         governance_rule = MISSING_GOVERNANCE.id,
+        budget = PRIVACY_BUDGET_EXCEEDED.id,
     )
 }
 

@@ -27,6 +27,7 @@ use heck::ToSnakeCase;
 use crate::finding::{Finding, Owner};
 use crate::governance::{Alternative, GovernanceKey, ValidGovernance};
 use crate::model::{ByteSpan, Event, Located, Manifest, MetadataKey, Policy};
+use crate::noise::DEFAULT_MIN_COUNT;
 use crate::rules::{
     self, DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,
     DEFAULT_MAX_EVENTS, DEFAULT_MAX_EXPIRY_DAYS, DEFAULT_MAX_RETENTION_DAYS,
@@ -161,6 +162,9 @@ pub struct ValidPolicy {
     /// The governance answers the manifest must give; all of
     /// [`DEFAULT_REQUIRED_GOVERNANCE`] by default.
     pub required_governance: Vec<GovernanceKey>,
+    /// The largest privacy budget, in ε per day, of each event and of all events
+    /// together; `None` sets no limit.
+    pub max_epsilon_per_day: Option<Located<f64>>,
     /// The manifest's `policy_file`, as written, when the policy comes from a shared
     /// file; `None` for a `policy` section or the defaults.
     pub file: Option<Text>,
@@ -206,6 +210,7 @@ impl ValidPolicy {
                     || DEFAULT_REQUIRED_GOVERNANCE.to_vec(),
                     |list| list.value.iter().map(|k| k.value).collect(),
                 ),
+            max_epsilon_per_day: raw.and_then(|p| p.max_epsilon_per_day.clone()),
             file,
             span,
         }
@@ -270,6 +275,12 @@ pub struct EventDef {
     /// What was considered instead of collecting the event, as written; `None`
     /// when the event does not say.
     pub alternatives: Option<Located<Vec<Located<Alternative>>>>,
+    /// The share of occurrences recorded, `0 < rate <= 1`; 1 when not written or
+    /// invalid.
+    pub sample_rate: f64,
+    /// The fewest reports a cell of an estimate must rest on;
+    /// [`DEFAULT_MIN_COUNT`] when not written or invalid.
+    pub min_count: u32,
 }
 
 impl EventDef {
@@ -448,6 +459,41 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             ));
         }
         let embedded = validate_embedded_groups(event_name, body, &fields, &groups, &mut findings);
+        let sample_rate = match &body.sample_rate {
+            Some(rate) if rate.value > 0.0 && rate.value <= 1.0 => rate.value,
+            Some(rate) => {
+                findings.push(
+                    Finding::new(
+                        rules::INVALID_FIELD_PARAMETERS,
+                        format!(
+                            "event `{event_name}` has `sample_rate: {}`, outside 0 < rate <= 1",
+                            rate.value
+                        ),
+                        "write the share of occurrences to record, such as `0.1` for one in ten, or remove it to record all",
+                    )
+                    .event(event_name)
+                    .at_manifest(rate.span),
+                );
+                1.0
+            }
+            None => 1.0,
+        };
+        let min_count = match &body.min_count {
+            Some(count) if count.value == 0 => {
+                findings.push(
+                    Finding::new(
+                        rules::INVALID_FIELD_PARAMETERS,
+                        format!("event `{event_name}` has `min_count: 0`, which suppresses nothing"),
+                        format!("write the fewest reports a published cell may rest on, {DEFAULT_MIN_COUNT} or more, or remove it for the default {DEFAULT_MIN_COUNT}"),
+                    )
+                    .event(event_name)
+                    .at_manifest(count.span),
+                );
+                DEFAULT_MIN_COUNT
+            }
+            Some(count) => count.value,
+            None => DEFAULT_MIN_COUNT,
+        };
         events.push(EventDef {
             name: name.clone(),
             span: event.span,
@@ -461,6 +507,8 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             waivers: resolve_waivers(body.waivers.as_ref(), WaiverScope::Event),
             groups: embedded,
             alternatives: body.alternatives.clone(),
+            sample_rate,
+            min_count,
         });
     }
     events.sort_by(|a, b| a.name.value.cmp(&b.name.value));

@@ -101,6 +101,10 @@ impl Hash for Values {
                     state.write_u8(4);
                     label.hash(state);
                 }
+                PayloadValue::NoisyCount(n) => {
+                    state.write_u8(6);
+                    state.write_i64(n);
+                }
                 PayloadValue::Version { major, minor } => {
                     state.write_u8(5);
                     state.write_u32(major);

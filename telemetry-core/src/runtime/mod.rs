@@ -50,6 +50,7 @@ mod aggregate;
 mod consent;
 mod context;
 mod notice;
+pub mod privacy;
 mod project;
 mod record;
 mod sink;
@@ -73,6 +74,7 @@ pub use sink::http::HttpOptions;
 use aggregate::{Aggregator, Key, Values};
 use consent::Env;
 use context::{ContextValues, Session};
+use privacy::Privacy;
 use sink::debug::DebugSink;
 use sink::spool::SpoolSink;
 use sink::{Counters, Output, Sink, write_out};
@@ -89,7 +91,8 @@ pub const DEFAULT_SPOOL_MAX_BYTES: u64 = 1 << 20;
 pub const DEFAULT_AGGREGATE_CAPACITY: usize = 4_096;
 
 /// The file names the runtime writes in the user's configuration directory: the
-/// persisted choice and the first-run notice marker.
+/// persisted choice and the first-run notice marker. A program with noised fields
+/// also keeps their answers there, in [`privacy::NOISE_FILE`].
 pub const FILES: [&str; 2] = [store::CONSENT_FILE, store::NOTICE_FILE];
 
 /// How events become records.
@@ -162,6 +165,7 @@ pub struct TelemetryBuilder {
     http: Option<(String, HttpOptions)>,
     enable_command: Option<String>,
     aggregate_capacity: usize,
+    privacy_seed: Option<u64>,
 }
 
 impl TelemetryBuilder {
@@ -184,6 +188,7 @@ impl TelemetryBuilder {
             http: None,
             enable_command: None,
             aggregate_capacity: DEFAULT_AGGREGATE_CAPACITY,
+            privacy_seed: None,
         }
     }
 
@@ -278,6 +283,15 @@ impl TelemetryBuilder {
     /// counts at once; events of further keys are dropped and counted.
     pub fn aggregate_capacity(mut self, keys: usize) -> Self {
         self.aggregate_capacity = keys;
+        self
+    }
+
+    /// Draws the noise of noised fields and the sampling decisions from a seeded
+    /// generator instead of the operating system's CSPRNG. For tests only: seeded
+    /// noise is predictable and protects nothing.
+    #[doc(hidden)]
+    pub fn privacy_seed(mut self, seed: u64) -> Self {
+        self.privacy_seed = Some(seed);
         self
     }
 
@@ -478,6 +492,11 @@ impl TelemetryBuilder {
         } else {
             Vec::new()
         };
+        let privacy = recording.then(|| {
+            let (privacy, problem) = Privacy::new(project.events, &store, self.privacy_seed);
+            problems.extend(problem);
+            privacy
+        });
         let status = consent::status_line(project, consent, debug, self.enable_command.as_deref());
         if debug {
             let mut text = String::new();
@@ -492,7 +511,7 @@ impl TelemetryBuilder {
             }
             write_out(&out, &text);
         }
-        let active = recording.then(|| {
+        let active = privacy.map(|privacy| {
             Box::new(Active {
                 delivery: self.delivery,
                 debug,
@@ -505,6 +524,7 @@ impl TelemetryBuilder {
                 dropped_reported: AtomicU64::new(0),
                 sinks,
                 counters,
+                privacy,
             })
         });
         Telemetry {
@@ -544,6 +564,7 @@ struct Active {
     dropped_reported: AtomicU64,
     sinks: Vec<Box<dyn Sink>>,
     counters: Arc<Counters>,
+    privacy: Privacy,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -637,9 +658,24 @@ impl std::fmt::Debug for Telemetry {
 impl Active {
     fn record(&self, event: &'static str, visit: VisitFields<'_>) {
         self.recorded.fetch_add(1, Ordering::Relaxed);
+        // Sampling, then each field's mechanism, before anything is counted or sent.
+        match self.privacy.sampled(event) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(problem) => return self.report(&problem),
+        }
         let hour = context::current_hour();
         let mut values = Values::new();
-        visit(&mut |meta, value| values.push(meta.name, value));
+        let mut problem = None;
+        visit(
+            &mut |meta, value| match self.privacy.apply(event, meta, value) {
+                Ok(value) => values.push(meta.name, value),
+                Err(error) => problem = Some(error),
+            },
+        );
+        if let Some(problem) = problem {
+            return self.report(&problem);
+        }
         match self.delivery {
             Delivery::Summaries => {
                 let finished = lock(&self.aggregator).add(hour, event, values);

@@ -18,6 +18,7 @@ fn push_value(out: &mut String, value: PayloadValue) {
         PayloadValue::Bool(true) => out.push_str("true"),
         PayloadValue::Bool(false) => out.push_str("false"),
         PayloadValue::Count(count) => out.push_str(&count.to_string()),
+        PayloadValue::NoisyCount(count) => out.push_str(&count.to_string()),
         PayloadValue::Label(label) => push_str_json(out, label),
         PayloadValue::Version { major, minor } => {
             out.push_str(&format!("\"{major}.{minor}\""));

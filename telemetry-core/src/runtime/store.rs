@@ -1,6 +1,7 @@
-//! The two small files the runtime keeps in the user's configuration directory: the
-//! persisted choice (`telemetry-consent`) and the marker that the first-run notice
-//! was shown (`telemetry-notice`).
+//! The small files the runtime keeps in the user's configuration directory: the
+//! persisted choice (`telemetry-consent`), the marker that the first-run notice
+//! was shown (`telemetry-notice`), and the kept noisy answers of noised fields
+//! (`telemetry-noise`, read and written by `runtime::privacy`).
 //!
 //! Both are written atomically (a temporary file in the same directory, then a
 //! rename), so a crash leaves the old file or the new one, never half of one. A file
@@ -17,6 +18,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub(crate) const CONSENT_FILE: &str = "telemetry-consent";
 /// The notice marker's file name.
 pub(crate) const NOTICE_FILE: &str = "telemetry-notice";
+/// The kept noisy answers' file name (`runtime::privacy`).
+pub(crate) const NOISE_FILE: &str = "telemetry-noise";
 
 /// The configuration directory, when there is one.
 #[derive(Clone, Debug)]

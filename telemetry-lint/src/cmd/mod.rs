@@ -5,6 +5,7 @@
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod doc;
+pub(crate) mod estimate;
 pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod review;

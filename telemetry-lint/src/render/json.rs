@@ -41,8 +41,33 @@ struct Dictionary<'a> {
     project: Project<'a>,
     policy: Policy<'a>,
     governance: GovernanceJson<'a>,
+    privacy_budget: PrivacyBudget,
     events: Vec<Event<'a>>,
     categories: Vec<CategoryEntry>,
+}
+
+/// The privacy budget of all events together, and what epsilon means.
+#[derive(Serialize)]
+struct PrivacyBudget {
+    explanation: &'static str,
+    epsilon_per_day: Option<f64>,
+    locally_private: bool,
+}
+
+/// An event's privacy budget.
+#[derive(Serialize)]
+struct EventBudget {
+    epsilon_per_report: Option<f64>,
+    epsilon_per_day: Option<f64>,
+    locally_private: bool,
+    fields_without_noise: Vec<String>,
+}
+
+/// A field's local differential privacy mechanism.
+#[derive(Serialize)]
+pub(crate) struct FieldPrivacy {
+    mechanism: &'static str,
+    epsilon: f64,
 }
 
 #[derive(Serialize)]
@@ -78,6 +103,7 @@ struct Policy<'a> {
     allow_never_expires: bool,
     max_events: u32,
     required_governance: Vec<&'static str>,
+    max_epsilon_per_day: Option<f64>,
     policy_file: Option<&'a str>,
 }
 
@@ -101,6 +127,9 @@ pub(crate) struct Event<'a> {
     retention_is_default: bool,
     categories: Vec<&'static str>,
     groups: Vec<&'a str>,
+    sample_rate: f64,
+    min_count: u32,
+    privacy_budget: EventBudget,
     fields: Vec<Field<'a>>,
     waivers: Vec<Waiver<'a>>,
     alternatives: Vec<AlternativeJson<'a>>,
@@ -118,6 +147,7 @@ pub(crate) struct Field<'a> {
     values: Option<Vec<serde_json::Value>>,
     max: Option<u64>,
     buckets: Option<Buckets>,
+    privacy: Option<FieldPrivacy>,
     waivers: Vec<Waiver<'a>>,
 }
 
@@ -189,9 +219,23 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
                 .iter()
                 .map(|k| k.as_str())
                 .collect(),
+            max_epsilon_per_day: manifest
+                .policy
+                .max_epsilon_per_day
+                .as_ref()
+                .map(|m| m.value),
             policy_file: manifest.policy.file.as_ref().map(|t| t.value.as_str()),
         },
         governance: GovernanceJson::of(&manifest.governance),
+        privacy_budget: {
+            let budgets = telemetry_manifest::EventBudget::all(manifest);
+            let total = telemetry_manifest::EventBudget::total_per_day(&budgets);
+            PrivacyBudget {
+                explanation: telemetry_manifest::EPSILON_IN_PLAIN_WORDS,
+                epsilon_per_day: total.map(|e| e.as_f64()),
+                locally_private: total.is_some(),
+            }
+        },
         events: manifest
             .events
             .iter()
@@ -246,6 +290,17 @@ pub(crate) fn event_entry<'a>(manifest: &'a ValidManifest, event: &'a EventDef) 
         retention_is_default: event.retention_days.is_none(),
         categories: categories.iter().map(|c| c.as_str()).collect(),
         groups: event.groups.iter().map(|g| g.value.as_str()).collect(),
+        sample_rate: event.sample_rate,
+        min_count: event.min_count,
+        privacy_budget: {
+            let budget = telemetry_manifest::EventBudget::of(manifest, event);
+            EventBudget {
+                epsilon_per_report: budget.per_report.map(|e| e.as_f64()),
+                epsilon_per_day: budget.per_day.map(|e| e.as_f64()),
+                locally_private: budget.per_report.is_some(),
+                fields_without_noise: budget.plain_fields,
+            }
+        },
         fields: fields
             .into_iter()
             .map(|(group, field)| field_entry(group, field))
@@ -281,6 +336,10 @@ pub(crate) fn field_entry<'a>(group: Option<&'a GroupDef>, field: &'a FieldDef) 
             }),
             _ => None,
         },
+        privacy: field.noise.map(|noise| FieldPrivacy {
+            mechanism: noise.mechanism.as_str(),
+            epsilon: noise.epsilon.as_f64(),
+        }),
         waivers: waivers(&field.waivers),
     }
 }

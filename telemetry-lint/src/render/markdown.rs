@@ -176,6 +176,8 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         out.push('\n');
     }
 
+    render_budget(&mut out, manifest);
+
     for event in &manifest.events {
         render_event(&mut out, manifest, event);
     }
@@ -195,6 +197,123 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         );
     }
     out
+}
+
+/// Whether the manifest declares any noise, sampling or budget: the section "Privacy
+/// budget" and the privacy lines of each event are left out otherwise, so a
+/// manifest without them renders as before.
+fn declares_privacy(manifest: &ValidManifest) -> bool {
+    manifest.policy.max_epsilon_per_day.is_some()
+        || manifest.events.iter().any(|e| {
+            e.sample_rate < 1.0 || e.all_fields(manifest).iter().any(|f| f.noise.is_some())
+        })
+}
+
+/// `randomized response, epsilon 1`.
+fn noise_words(noise: &telemetry_manifest::FieldNoise) -> String {
+    let name = match noise.mechanism {
+        telemetry_manifest::Mechanism::RandomizedResponse => "randomized response",
+        telemetry_manifest::Mechanism::Geometric => "geometric noise",
+    };
+    format!("{name}, epsilon {}", noise.epsilon)
+}
+
+/// `1 in 4 (0.25)`, `all`.
+fn sampling_words(rate: f64) -> String {
+    if rate >= 1.0 {
+        "all".to_owned()
+    } else {
+        format!("1 in {:.0} ({rate})", 1.0 / rate)
+    }
+}
+
+/// The section "Privacy budget": what epsilon means, and per event the noised
+/// fields, epsilon per report and per day, and the sampling rate.
+fn render_budget(out: &mut String, manifest: &ValidManifest) {
+    if !declares_privacy(manifest) {
+        return;
+    }
+    out.push_str(
+        "## Privacy budget
+
+",
+    );
+    let _ = writeln!(
+        out,
+        "{}
+",
+        telemetry_manifest::EPSILON_IN_PLAIN_WORDS
+    );
+    out.push_str("An event's epsilon per report is the sum of its fields' epsilon. Its epsilon per day is the most it can reveal in a day, and in any longer period: each field's epsilon times the number of values the field can take, since a field reveals something new only when it takes a value it never took before. An event with a field sent without noise is not locally private: that field tells the collector its true value. Sampling sends fewer reports, but lowers no epsilon, since the collector sees whether a report arrived.
+
+");
+    out.push_str("| event | noised fields | epsilon per report | epsilon per day, at most | occurrences sent |
+");
+    out.push_str(
+        "|---|---|---|---|---|
+",
+    );
+    let budgets = telemetry_manifest::EventBudget::all(manifest);
+    for (event, budget) in manifest.events.iter().zip(&budgets) {
+        let mut noised: Vec<String> = event
+            .all_fields(manifest)
+            .into_iter()
+            .filter_map(|f| {
+                f.noise
+                    .map(|n| format!("`{}` ({})", f.name.value, noise_words(&n)))
+            })
+            .collect();
+        noised.sort();
+        let noised = if noised.is_empty() {
+            "none".to_owned()
+        } else {
+            noised.join(", ")
+        };
+        let (per_report, per_day) = match (budget.per_report, budget.per_day) {
+            (Some(report), Some(day)) => (report.to_string(), day.to_string()),
+            _ => {
+                let plain = budget
+                    .plain_fields
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let how = if budget.plain_fields.len() == 1 {
+                    "sent as it is"
+                } else {
+                    "sent as they are"
+                };
+                (
+                    format!("not locally private: {plain} {how}"),
+                    "no bound".to_owned(),
+                )
+            }
+        };
+        let _ = writeln!(
+            out,
+            "| [`{name}`](#{name}) | {noised} | {per_report} | {per_day} | {sampled} |",
+            name = event.name.value,
+            sampled = sampling_words(event.sample_rate),
+        );
+    }
+    match telemetry_manifest::EventBudget::total_per_day(&budgets) {
+        Some(total) => {
+            let _ = writeln!(out, "| all events | | | {total} | |");
+        }
+        None => out.push_str(
+            "| all events | | | no bound: some events are not locally private | |
+",
+        ),
+    }
+    out.push('\n');
+    if let Some(limit) = &manifest.policy.max_epsilon_per_day {
+        let _ = writeln!(
+            out,
+            "The project's policy allows at most epsilon {} per day, for each event and for all events together; the linter checks it on every change.
+",
+            limit.value
+        );
+    }
 }
 
 /// The section "Exceptions to the policy": every granted waiver, events by name,
@@ -262,6 +381,19 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
     let _ = writeln!(out, "- Kept for: {}", retention(manifest, event));
     super::governance::markdown_alternatives(out, event);
+    if declares_privacy(manifest) {
+        let budget = telemetry_manifest::EventBudget::of(manifest, event);
+        let privacy = match budget.per_report {
+            Some(epsilon) => format!("locally private, epsilon {epsilon} per report"),
+            None => "not locally private".to_owned(),
+        };
+        let _ = writeln!(out, "- Privacy: {privacy}");
+        let _ = writeln!(
+            out,
+            "- Occurrences sent: {}",
+            sampling_words(event.sample_rate)
+        );
+    }
     out.push('\n');
     // The event's own fields and those of the groups it embeds, side by side as
     // they are sent; a group's field says which group it comes from.
@@ -341,7 +473,14 @@ fn render_groups(out: &mut String, manifest: &ValidManifest) {
 }
 
 fn values(field: &FieldDef) -> String {
-    line_text(&words::values(field))
+    match &field.noise {
+        Some(noise) => format!(
+            "{}; noised before sending ({})",
+            line_text(&words::values(field)),
+            noise_words(noise)
+        ),
+        None => line_text(&words::values(field)),
+    }
 }
 
 fn retention(manifest: &ValidManifest, event: &EventDef) -> String {

@@ -68,6 +68,8 @@ problems! {
         "a file or directory of the workspace cannot be read and was skipped",
     UnreadablePath = "unreadable-path" Warning
         "a path given to init cannot be read, so its structs are not drafted",
+    UnreadableRecords = "unreadable-records" Error
+        "the records given to estimate cannot be read",
     UnwritableOutput = "unwritable-output" Error
         "a generated file cannot be written",
     EventNotDrafted = "event-not-drafted" Warning

@@ -585,7 +585,8 @@ fn field_meta(field: &FieldPlan<'_>) -> TokenStream {
         // Unreachable in a complete expansion: every field is declared there.
         return quote! {
             __tl::FieldMeta { name: #name, kind: __tl::ValueKind::Bool, category: __tl::Category::Technical,
-                description: "", values: &[], bounds: &[], max: ::core::option::Option::None }
+                description: "", values: &[], bounds: &[], max: ::core::option::Option::None,
+                noise: __tl::Noise::None }
         };
     };
     def_meta(name, def)
@@ -597,6 +598,20 @@ fn def_meta(name: &str, def: &FieldDef) -> TokenStream {
     let category = format_ident!("{}", format!("{:?}", def.category.value));
     let description = def.description.as_ref().map_or("", |d| d.value.as_str());
     let values = def.possible_values();
+    let noise = match def.noise {
+        None => quote!(__tl::Noise::None),
+        Some(noise) => {
+            let epsilon_milli = noise.epsilon.milli;
+            match noise.mechanism {
+                telemetry_manifest::Mechanism::RandomizedResponse => {
+                    quote!(__tl::Noise::RandomizedResponse { epsilon_milli: #epsilon_milli })
+                }
+                telemetry_manifest::Mechanism::Geometric => {
+                    quote!(__tl::Noise::Geometric { epsilon_milli: #epsilon_milli })
+                }
+            }
+        }
+    };
     // Bucket types, and a count with `buckets`; empty for every other field.
     let bounds = match def.ty.value {
         FieldType::DurationBucket | FieldType::SizeBucket | FieldType::Count => def.bounds.clone(),
@@ -615,6 +630,7 @@ fn def_meta(name: &str, def: &FieldDef) -> TokenStream {
             values: &[ #( #values ),* ],
             bounds: &[ #( #bounds ),* ],
             max: #max,
+            noise: #noise,
         }
     }
 }

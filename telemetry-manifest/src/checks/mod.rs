@@ -14,6 +14,7 @@
 //! | `policy.rs` | the manifest against its policy | TL016 to TL020 |
 //! | `privacy.rs` | the manifest as a reviewer reads it | TL022 to TL027 |
 //! | `governance.rs` | who holds the data, and the alternatives to collecting it | TL017 (its answers), TL044 to TL046 |
+//! | `budget.rs` | the privacy budget against the policy's `max_epsilon_per_day` | TL039 |
 //! | `waivers.rs` | waivers, and waivers against findings | TL028, TL029 |
 //! | `workspace.rs` | what only the whole workspace shows | TL015, TL033; TL004, TL005, TL013 and TL032 resolved against it |
 //!
@@ -21,6 +22,7 @@
 //! `cargo telemetry-lint`, so the words are built here, once, and the two never
 //! disagree; the manifest and workspace checks run in the linter only.
 
+mod budget;
 mod fields;
 mod governance;
 mod groups;
@@ -32,6 +34,7 @@ mod structs;
 mod waivers;
 mod workspace;
 
+pub use budget::check_budget;
 pub use fields::{
     StructField, check_enum_variants, check_field_type, enum_values_message, type_mismatch_help,
     type_mismatch_message,

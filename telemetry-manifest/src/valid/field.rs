@@ -7,6 +7,7 @@ use heck::ToSnakeCase;
 
 use crate::finding::{Finding, Owner};
 use crate::model::{ByteSpan, Field, Located};
+use crate::noise::{Epsilon, FieldNoise, Mechanism};
 use crate::rules::{self, WaiverScope};
 use crate::text::is_snake_case;
 use crate::vocab::{self, Category, FieldType};
@@ -39,6 +40,9 @@ pub struct FieldDef {
     /// that cannot be granted (an unknown rule, a compiler-enforced rule, no reason)
     /// is left out and reported by [`crate::check_waivers`].
     pub waivers: Vec<Waiver>,
+    /// The local differential privacy mechanism applied to the value, if declared
+    /// and valid for the field's type.
+    pub noise: Option<FieldNoise>,
 }
 
 impl FieldDef {
@@ -243,7 +247,7 @@ pub(super) fn validate_field(
         (None, _) => None,
     };
 
-    FieldDef {
+    let mut def = FieldDef {
         name: name.clone(),
         span: field.span,
         ty: body.ty.clone(),
@@ -253,5 +257,56 @@ pub(super) fn validate_field(
         bounds,
         max,
         waivers: resolve_waivers(body.waivers.as_ref(), WaiverScope::Field),
+        noise: None,
+    };
+    if let Some(privacy) = &body.privacy {
+        let mechanism = privacy.value.mechanism.value;
+        let epsilon = match Epsilon::parse(privacy.value.epsilon.value) {
+            Ok(epsilon) => Some(epsilon),
+            Err(message) => {
+                finding(
+                    privacy.value.epsilon.span,
+                    format!("field `{field_name}` of {owner}: {message}"),
+                    format!(
+                        "write an epsilon above 0 and at most {}, with at most three decimals, such as `1.0` or `0.5`",
+                        crate::noise::MAX_EPSILON
+                    ),
+                );
+                None
+            }
+        };
+        if !mechanism.fits(&def) {
+            let help = match mechanism {
+                Mechanism::RandomizedResponse if ty == FieldType::Count => {
+                    "randomized response needs a list of values: give the count `buckets` instead of `max`, or use `mechanism: geometric`"
+                }
+                Mechanism::RandomizedResponse => {
+                    "a `version` takes values the manifest cannot list, so randomized response has no domain to draw from; remove `privacy`, or send an `enum` of the versions that matter"
+                }
+                Mechanism::Geometric if ty == FieldType::Count => {
+                    "the geometric mechanism needs the count's `max` (its sensitivity): declare `max: N` instead of `buckets`, or use `mechanism: randomized_response`"
+                }
+                Mechanism::Geometric => {
+                    "the geometric mechanism adds noise to numbers: use `mechanism: randomized_response` for a field with a list of values"
+                }
+            };
+            finding(
+                privacy.value.mechanism.span,
+                format!(
+                    "field `{field_name}` of {owner} is a `{ty}`{}, which `{mechanism}` cannot noise",
+                    if ty == FieldType::Count && def.bounds.is_empty() {
+                        " with `max`"
+                    } else if ty == FieldType::Count {
+                        " with `buckets`"
+                    } else {
+                        ""
+                    }
+                ),
+                help.to_owned(),
+            );
+        } else if let Some(epsilon) = epsilon {
+            def.noise = Some(FieldNoise { mechanism, epsilon });
+        }
     }
+    def
 }

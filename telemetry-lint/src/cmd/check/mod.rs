@@ -167,6 +167,7 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
             options.today,
         ))
         .chain(telemetry_manifest::check_governance(&loaded.valid))
+        .chain(telemetry_manifest::check_budget(&loaded.valid))
         .chain(telemetry_manifest::check_waivers(&loaded.manifest))
         .map(|finding| code::Placed {
             finding,

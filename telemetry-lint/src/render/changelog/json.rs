@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{Change, Changelog, ExpiryChange, FieldChange, Raise, RetentionChange, Side};
+use super::{
+    BudgetChange, Change, Changelog, ExpiryChange, FieldChange, Raise, RetentionChange, Side,
+};
 use crate::render::json as doc_json;
 
 /// The version of the changelog document's shape.
@@ -15,6 +17,7 @@ struct JsonChangelog<'a> {
     old: JsonSide<'a>,
     new: JsonSide<'a>,
     changed: bool,
+    privacy_budget: &'a [BudgetChange],
     categories_raised: &'a [Raise],
     project: &'a [Change],
     policy: &'a [Change],
@@ -58,6 +61,7 @@ pub fn render_json(log: &Changelog<'_>) -> String {
         old: side(log.old),
         new: side(log.new),
         changed: !log.is_empty(),
+        privacy_budget: &log.budget,
         categories_raised: &log.raised,
         project: &log.project,
         policy: &log.policy,

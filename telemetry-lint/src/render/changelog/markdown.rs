@@ -177,7 +177,21 @@ fn change_text(change: &Change) -> Vec<String> {
         | "max_expiry_days"
         | "max_events"
         | "max_combinations"
-        | "allow_never_expires" => arrow(old.to_string(), new.to_string()),
+        | "allow_never_expires"
+        | "max_epsilon_per_day"
+        | "sample_rate"
+        | "min_count" => arrow(old.to_string(), new.to_string()),
+        "privacy" => {
+            let words = |v: &Value| match v {
+                Value::Null => "no noise".to_owned(),
+                v => format!(
+                    "{}, epsilon {}",
+                    v["mechanism"].as_str().unwrap_or("?"),
+                    v["epsilon"]
+                ),
+            };
+            arrow(words(old), words(new))
+        }
         _ => arrow(quoted(old), quoted(new)),
     }
 }
@@ -224,6 +238,40 @@ fn expiry_words(expiry: Option<&str>) -> String {
     }
 }
 
+/// `epsilon 2`, or `no bound (not locally private)`.
+fn epsilon_words(epsilon: Option<f64>) -> String {
+    match epsilon {
+        Some(e) => format!("epsilon {e}"),
+        None => "no bound (not locally private)".to_owned(),
+    }
+}
+
+/// The section "Privacy budget": raised budgets first, the most important risk a
+/// release can add, then lowered ones.
+fn render_budget(out: &mut String, log: &Changelog<'_>) {
+    if log.budget.is_empty() {
+        return;
+    }
+    out.push_str("## Privacy budget\n\n");
+    if log.budget.iter().any(|b| b.raised) {
+        out.push_str("A raised budget lets the collector learn more about each user's true values than before. Users who agreed to the earlier data dictionary may need to be asked again.\n\n");
+    }
+    for change in &log.budget {
+        let who = match &change.event {
+            Some(event) => format!("`{event}`"),
+            None => "all events together".to_owned(),
+        };
+        let verb = if change.raised { "raised" } else { "lowered" };
+        let _ = writeln!(
+            out,
+            "- {who} ({verb}): per day {} → {}",
+            epsilon_words(change.old_epsilon_per_day),
+            epsilon_words(change.new_epsilon_per_day)
+        );
+    }
+    out.push('\n');
+}
+
 /// Renders the changelog as Markdown for release notes.
 pub fn render_markdown(log: &Changelog<'_>) -> String {
     let nm = &log.new.valid;
@@ -257,6 +305,8 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
         out.push_str("No changes: both manifests declare the same telemetry.\n");
         return out;
     }
+
+    render_budget(&mut out, log);
 
     if !log.raised.is_empty() {
         out.push_str("## Data categories raised\n\n");

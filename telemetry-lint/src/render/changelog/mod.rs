@@ -9,8 +9,9 @@
 //!
 //! The changelog is computed once, as a [`Changelog`], and rendered as Markdown
 //! (release notes) or JSON (`docs/json-output.md`). What matters most to the
-//! program's users comes first: data categories raised, since users who agreed to
-//! the old data dictionary may need to be asked again. Then project changes
+//! program's users comes first: privacy budgets raised, then data categories
+//! raised, since users who agreed to the old data dictionary may need to be asked
+//! again. Then project changes
 //! (consent, context, opt-out), events added, removed and changed field by field,
 //! and changes of retention and expiry. Everything is in a fixed order (events and
 //! fields by name, changes in a fixed order of keys), so the same two manifests
@@ -72,13 +73,31 @@ pub struct Raise {
     pub new: &'static str,
 }
 
+/// A change of an event's privacy budget (or, with `event` `None`, of all events
+/// together). `null` stands for no bound: the event is not locally private.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BudgetChange {
+    /// The event, or `None` for all events together.
+    pub event: Option<String>,
+    /// Whether the budget per day went up (or lost its bound): a raised risk.
+    pub raised: bool,
+    /// The old epsilon per report.
+    pub old_epsilon_per_report: Option<f64>,
+    /// The new epsilon per report.
+    pub new_epsilon_per_report: Option<f64>,
+    /// The old epsilon per day.
+    pub old_epsilon_per_day: Option<f64>,
+    /// The new epsilon per day.
+    pub new_epsilon_per_day: Option<f64>,
+}
+
 /// The changes of one field present on both sides.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldChange {
     /// The field.
     pub field: String,
     /// What changed, in the order `type`, `values`, `buckets`, `max`, `category`,
-    /// `description`, `group`, `waivers`.
+    /// `description`, `group`, `privacy`, `waivers`.
     pub changes: Vec<Change>,
 }
 
@@ -115,6 +134,9 @@ pub struct Changelog<'a> {
     pub old: &'a Side,
     /// The new side.
     pub new: &'a Side,
+    /// Privacy budget changes: raised ones first, then lowered ones, each by
+    /// event, all events together last of its kind.
+    pub budget: Vec<BudgetChange>,
     /// Data categories raised, by event then field.
     pub raised: Vec<Raise>,
     /// Project changes: `name`, `contact`, `consent`, `context`, `opt_out`,
@@ -146,7 +168,7 @@ pub struct EventChange<'a> {
     /// The event's name.
     pub event: &'a str,
     /// Changes of the event itself: `description`, `purpose`, `owner`, `since`,
-    /// `groups`, `waivers`.
+    /// `groups`, `sample_rate`, `min_count`, `waivers`.
     pub changes: Vec<Change>,
     /// Fields only in the new version, by name, with their group.
     pub fields_added: Vec<(Option<&'a GroupDef>, &'a FieldDef)>,
@@ -159,7 +181,8 @@ pub struct EventChange<'a> {
 impl Changelog<'_> {
     /// Whether the two manifests declare the same telemetry.
     pub fn is_empty(&self) -> bool {
-        self.raised.is_empty()
+        self.budget.is_empty()
+            && self.raised.is_empty()
             && self.project.is_empty()
             && self.policy.is_empty()
             && self.governance.is_empty()
@@ -207,6 +230,54 @@ fn bucket_bounds(field: &FieldDef) -> Value {
     Value::from(field.bounds.iter().map(|b| format(*b)).collect::<Vec<_>>())
 }
 
+/// The budget changes of the events on both sides, and of all events together;
+/// raised first.
+fn budget_changes(om: &ValidManifest, nm: &ValidManifest) -> Vec<BudgetChange> {
+    use telemetry_manifest::EventBudget;
+    let (old_all, new_all) = (EventBudget::all(om), EventBudget::all(nm));
+    let f = |e: Option<telemetry_manifest::Epsilon>| e.map(|e| e.as_f64());
+    // No bound (None) is above every bound.
+    let above = |new: Option<f64>, old: Option<f64>| match (new, old) {
+        (None, Some(_)) => true,
+        (Some(n), Some(o)) => n > o,
+        _ => false,
+    };
+    let mut changes = Vec::new();
+    for new in &new_all {
+        let Some(old) = old_all.iter().find(|o| o.event == new.event) else {
+            continue;
+        };
+        if old.per_report != new.per_report || old.per_day != new.per_day {
+            changes.push(BudgetChange {
+                event: Some(new.event.clone()),
+                raised: above(f(new.per_day), f(old.per_day))
+                    || above(f(new.per_report), f(old.per_report)),
+                old_epsilon_per_report: f(old.per_report),
+                new_epsilon_per_report: f(new.per_report),
+                old_epsilon_per_day: f(old.per_day),
+                new_epsilon_per_day: f(new.per_day),
+            });
+        }
+    }
+    let (old_total, new_total) = (
+        EventBudget::total_per_day(&old_all),
+        EventBudget::total_per_day(&new_all),
+    );
+    if old_total != new_total {
+        changes.push(BudgetChange {
+            event: None,
+            raised: above(f(new_total), f(old_total)),
+            old_epsilon_per_report: None,
+            new_epsilon_per_report: None,
+            old_epsilon_per_day: f(old_total),
+            new_epsilon_per_day: f(new_total),
+        });
+    }
+    // Raised first; the sort is stable, so events stay by name, the total last.
+    changes.sort_by_key(|c| !c.raised);
+    changes
+}
+
 fn highest_category<'a>(fields: impl IntoIterator<Item = &'a FieldDef>) -> Option<Category> {
     fields.into_iter().map(|f| f.category.value).max()
 }
@@ -217,6 +288,13 @@ pub fn compute<'a>(old: &'a Side, new: &'a Side) -> Changelog<'a> {
     let mut log = Changelog {
         old,
         new,
+        // Without a manifest on one side, every event is added (or removed): the
+        // events listed say all there is, and a budget of nothing compares to none.
+        budget: if old.absent || new.absent {
+            Vec::new()
+        } else {
+            budget_changes(om, nm)
+        },
         raised: Vec::new(),
         project: Vec::new(),
         policy: Vec::new(),
@@ -372,6 +450,17 @@ pub fn compute<'a>(old: &'a Side, new: &'a Side) -> Changelog<'a> {
             );
         }
     }
+    let epsilon = |p: &telemetry_manifest::ValidPolicy| {
+        p.max_epsilon_per_day
+            .as_ref()
+            .map_or(Value::Null, |m| Value::from(m.value))
+    };
+    push_change(
+        &mut log.policy,
+        "max_epsilon_per_day",
+        epsilon(opol),
+        epsilon(npol),
+    );
     push_change(
         &mut log.policy,
         "policy_file",
@@ -454,6 +543,18 @@ fn compare_event<'a>(
         )
     };
     push_change(&mut changes, "groups", groups(before), groups(after));
+    push_change(
+        &mut changes,
+        "sample_rate",
+        Value::from(before.sample_rate),
+        Value::from(after.sample_rate),
+    );
+    push_change(
+        &mut changes,
+        "min_count",
+        Value::from(before.min_count),
+        Value::from(after.min_count),
+    );
     push_change(
         &mut changes,
         "waivers",
@@ -608,6 +709,19 @@ fn compare_field(
     let group =
         |g: Option<&GroupDef>| g.map_or(Value::Null, |g| Value::from(g.name.value.as_str()));
     push_change(&mut changes, "group", group(old_group), group(new_group));
+    let privacy = |f: &FieldDef| match f.noise {
+        Some(noise) => {
+            let mut object = serde_json::Map::new();
+            object.insert("epsilon".to_owned(), Value::from(noise.epsilon.as_f64()));
+            object.insert(
+                "mechanism".to_owned(),
+                Value::from(noise.mechanism.as_str()),
+            );
+            Value::Object(object)
+        }
+        None => Value::Null,
+    };
+    push_change(&mut changes, "privacy", privacy(old), privacy(new));
     push_change(
         &mut changes,
         "waivers",
@@ -649,6 +763,48 @@ mod tests {
         assert_eq!(log.raised.len(), 1);
         assert_eq!(log.raised[0].kind, "new_field");
         assert_eq!(log.raised[0].old, Some("technical"));
+    }
+
+    #[test]
+    fn budget_changes_come_first_raised_before_lowered() {
+        let noised = |e: &str| {
+            BASE.replace(
+                "ok: { type: bool, category: technical }",
+                &format!(
+                    "ok: {{ type: bool, category: technical, privacy: {{ mechanism: randomized_response, epsilon: {e} }} }}"
+                ),
+            )
+        };
+        let a = side("a", &noised("1"));
+        let b = side(
+            "b",
+            &noised("2").replace("  ping:\n", "  ping:\n    sample_rate: 0.5\n"),
+        );
+        let log = compute(&a, &b);
+        assert_eq!(log.budget.len(), 2, "the event, then all events");
+        assert!(log.budget.iter().all(|c| c.raised));
+        assert_eq!(log.budget[0].old_epsilon_per_day, Some(2.0));
+        assert_eq!(log.budget[0].new_epsilon_per_day, Some(4.0));
+        let keys: Vec<&str> = log.changed[0].changes.iter().map(|c| c.key).collect();
+        assert_eq!(keys, ["sample_rate"]);
+        assert_eq!(log.changed[0].fields_changed[0].changes[0].key, "privacy");
+        let text = render_markdown(&log);
+        assert!(
+            text.contains("## Privacy budget\n\nA raised budget"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- `ping` (raised): per day epsilon 2 → epsilon 4"),
+            "{text}"
+        );
+        assert!(text.contains("- sample_rate: 1.0 → 0.5"), "{text}");
+        // Back again: lowered, and a field without noise has no bound.
+        let c = side("c", BASE);
+        let log = compute(&b, &c);
+        assert!(log.budget[0].raised, "no bound is above every bound");
+        assert_eq!(log.budget[0].new_epsilon_per_day, None);
+        let log = compute(&b, &a);
+        assert!(!log.budget[0].raised);
     }
 
     #[test]
