@@ -70,6 +70,7 @@ pub type HttpError = Box<dyn std::error::Error + Send + Sync>;
 /// let agent: ureq::Agent = ureq::Agent::config_builder()
 ///     .timeout_connect(Some(std::time::Duration::from_secs(2)))
 ///     .timeout_global(Some(std::time::Duration::from_secs(5)))
+///     .user_agent(ureq::config::AutoHeaderValue::None)
 ///     .http_status_as_error(false) // a 4xx or 5xx is an answer, not an error
 ///     .max_redirects(0)
 ///     .build()

@@ -130,6 +130,8 @@ struct State {
     queue: VecDeque<String>,
     /// The batch the worker is sending.
     in_flight: Vec<String>,
+    /// Set when the worker has taken the spool's records (or found none).
+    loaded: bool,
     /// Set when a batch ran out of tries: the worker sends nothing more in this run.
     unreachable: bool,
     /// Set by shutdown: what was left is in the spool now.
@@ -138,8 +140,9 @@ struct State {
 
 impl State {
     fn idle(&self) -> bool {
-        self.unreachable
-            || (self.backlog.is_empty() && self.queue.is_empty() && self.in_flight.is_empty())
+        self.loaded
+            && (self.unreachable
+                || (self.backlog.is_empty() && self.queue.is_empty() && self.in_flight.is_empty()))
     }
 }
 
@@ -192,6 +195,7 @@ impl NetworkSink {
                 backlog: VecDeque::new(),
                 queue: VecDeque::with_capacity(options.queue_bound.min(1_024)),
                 in_flight: Vec::new(),
+                loaded: false,
                 unreachable: false,
                 stopped: false,
             }),
@@ -286,14 +290,18 @@ impl Worker {
     /// Takes the spool's records, then sends batches until shutdown.
     fn run(self) {
         let shared = &*self.shared;
-        if let Some(spool) = &self.spool {
+        {
             // Under the lock: shutdown either comes first (and the spool is left
             // alone) or finds the records in the backlog (and puts them back).
             let mut state = shared.lock();
-            if !state.stopped {
+            if !state.stopped
+                && let Some(spool) = &self.spool
+            {
                 state.backlog = spool.take().into();
             }
+            state.loaded = true;
         }
+        shared.idle.notify_all();
         loop {
             let body = {
                 let mut state = shared.lock();
