@@ -309,7 +309,8 @@ impl Worker {
                     if state.stopped {
                         return;
                     }
-                    if !state.unreachable && !(state.backlog.is_empty() && state.queue.is_empty()) {
+                    let waiting = !state.backlog.is_empty() || !state.queue.is_empty();
+                    if waiting && !state.unreachable {
                         break;
                     }
                     state = shared
