@@ -35,9 +35,10 @@ const TARGET_RATIO: f64 = 1.3;
 /// The hidden variable that makes `telemetry-macros` log each manifest parse.
 const TRACE_PARSES_ENV: &str = "TELEMETRY_MACROS_TRACE_PARSES";
 
-/// A `cargo` command for the generated crate in `dir`, with its own target
-/// directory and none of the harness's cargo environment.
-fn cargo(dir: &Path, args: &[&str]) -> Command {
+/// A `cargo` command for the crate in `dir`, with its own target directory
+/// (`dir/target`, unless the caller sets another) and none of the harness's cargo
+/// environment.
+pub(crate) fn cargo(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .args(args)

@@ -12,7 +12,11 @@
 //! 2. source scale: `check` over cargo's registry cache against `grep -rl`;
 //! 3. build cost: 300 events with `#[telemetry_event]` against
 //!    `#[derive(serde::Serialize)]`;
-//! 4. runtime: recording an event with telemetry off and on.
+//! 4. runtime: recording an event with telemetry off and on;
+//! 5. exit: how long the example program takes to exit with telemetry off, and on
+//!    with a collector that answers, is down, refuses or hangs;
+//! 6. sinks: the example program's binary size and clean release build time per
+//!    sink (none, the program's own client, built-in HTTP, OTLP).
 //!
 //! The linter is the release `cargo-telemetry-lint`, run as a subprocess (built
 //! with `cargo build --release -p telemetry-lint` unless `--linter` names one).
@@ -22,7 +26,9 @@
 
 mod alloc_count;
 mod build_cost;
+mod collector;
 mod corpus;
+mod delivery;
 mod measure;
 mod registry;
 mod report;
@@ -73,6 +79,12 @@ enum What {
     Build,
     /// Figure 4 only.
     Runtime,
+    /// Figure 5 only: exit time of the example program against collectors on
+    /// loopback.
+    Exit,
+    /// Figure 6 only: binary size and clean build time of the example program per
+    /// sink.
+    Sinks,
     /// Not a performance figure: recall and false alarms of `init` on the labelled
     /// corpus of real telemetry crates (`fixtures/corpus/`).
     Corpus,
@@ -259,6 +271,12 @@ fn main() {
     }
     if all || cli.what == What::Runtime {
         rows.extend(runtime::run(&config));
+    }
+    if all || cli.what == What::Exit {
+        rows.extend(delivery::exit(&config));
+    }
+    if all || cli.what == What::Sinks {
+        rows.extend(delivery::sinks(&config));
     }
     if smoke {
         // Small sizes on a debug build: the figures prove that everything runs,

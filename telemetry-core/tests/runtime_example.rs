@@ -1,8 +1,10 @@
 //! The example program, `examples/acme`, against a collector on loopback: with
 //! `DO_NOT_TRACK=1` the collector receives nothing; the first run shows the notice
 //! and sends nothing; later runs send the records the manifest declares; debug mode
-//! prints them instead; `acme telemetry disable` stops them; and a collector that
-//! hangs or is down delays acme by no more than its shutdown deadline.
+//! prints them instead; `acme telemetry disable` stops them; with a collector that
+//! hangs or is down, acme's records wait in its spool file, and the next run sends
+//! them (how long acme's exit takes is a figure of `bench/`, not a test); and a
+//! plain `http://` collector off loopback is refused.
 //!
 //! acme is built once, in `rebuild-test` beside this test's target directory, and
 //! run with a home directory of its own, so the real one is never touched.
@@ -13,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use runtime_support::server::Server;
 
@@ -219,9 +221,14 @@ fn the_first_run_shows_the_notice_and_later_runs_send_the_declared_records() {
 
     let second = user.run("demo", &["build"], &env);
     assert_eq!(stderr(&second), "", "the notice is shown once");
+    // acme waits 5 ms at most at exit: the batch leaves then, or it waits in the
+    // spool file and the next run sends it first.
+    if server.wait_for(1, Duration::from_millis(500)).is_empty() {
+        user.run("demo", &["clean"], &env);
+    }
     let requests = server.wait_for(1, Duration::from_secs(2));
-    assert_eq!(requests.len(), 1, "one batch per run: {requests:?}");
-    let records = requests[0].records();
+    // The build's records come first (a later run's own may follow).
+    let records = &requests[0].records()[..3];
     let events: Vec<&str> = records
         .iter()
         .map(|r| r["event"].as_str().expect("event"))
@@ -230,7 +237,7 @@ fn the_first_run_shows_the_notice_and_later_runs_send_the_declared_records() {
         events,
         ["build_finished", "command_finished", "command_started"]
     );
-    for record in &records {
+    for record in records {
         assert_declared(record);
     }
     assert_eq!(records[2]["fields"]["command"], "build");
@@ -311,33 +318,57 @@ fn status_disable_and_enable() {
 }
 
 #[test]
-fn a_collector_that_hangs_or_is_down_delays_acme_by_the_shutdown_deadline_at_most() {
+fn with_a_collector_that_hangs_or_is_down_the_records_wait_for_the_next_run() {
     let hanging = Server::hanging();
     let user = User::seasoned();
     user.project();
-    let time = |env: &[(&str, &str)]| {
-        let started = Instant::now();
-        user.run("demo", &["build"], env);
-        started.elapsed()
-    };
-    // Without telemetry, for comparison; the best of three.
-    let baseline = (0..3)
-        .map(|_| time(&[("DO_NOT_TRACK", "1")]))
-        .min()
-        .expect("three runs");
+    let spool = user.config().join("telemetry-spool.jsonl");
     let hanging_url = hanging.url();
     let down_url = Server::down_url();
+    let mut waiting = 0;
     for endpoint in [hanging_url.as_str(), down_url.as_str()] {
-        let took = time(&[("ACME_TELEMETRY_ENDPOINT", endpoint)]);
-        // acme waits 250 ms at most; the rest is slack for a loaded machine.
-        assert!(
-            took < baseline + Duration::from_millis(250 + 750),
-            "{endpoint}: {took:?} against {baseline:?}"
-        );
+        user.run("demo", &["build"], &[("ACME_TELEMETRY_ENDPOINT", endpoint)]);
+        let lines = std::fs::read_to_string(&spool).expect("a spool file");
+        waiting += 3;
+        assert_eq!(lines.lines().count(), waiting, "{endpoint}: {lines}");
     }
-    assert_eq!(
-        hanging.wait_for(1, Duration::from_secs(2)).len(),
-        1,
-        "the hanging collector got the batch"
+    let server = Server::ok();
+    let endpoint = server.url();
+    user.run(
+        "demo",
+        &["clean"],
+        &[("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())],
     );
+    let requests = server.wait_for(1, Duration::from_secs(2));
+    let events: Vec<String> = requests[0]
+        .records()
+        .iter()
+        .map(|r| r["event"].as_str().expect("event").to_owned())
+        .collect();
+    assert_eq!(
+        events[..6],
+        ["build_finished", "command_finished", "command_started"].repeat(2),
+        "both runs' records, sent first by the next run"
+    );
+}
+
+#[test]
+fn a_plain_http_collector_off_loopback_is_refused() {
+    let user = User::seasoned();
+    user.project();
+    let run = user.run(
+        "demo",
+        &["build"],
+        &[(
+            "ACME_TELEMETRY_ENDPOINT",
+            "http://telemetry.acme.example/v1/records",
+        )],
+    );
+    assert_eq!(
+        stderr(&run),
+        "acme: telemetry endpoint \"http://telemetry.acme.example/v1/records\" uses plain http:// to telemetry.acme.example, which is not on loopback, so records would cross the network unencrypted; use https://; telemetry records stay on this machine\n"
+    );
+    let spool =
+        std::fs::read_to_string(user.config().join("telemetry-spool.jsonl")).expect("a spool file");
+    assert_eq!(spool.lines().count(), 3);
 }

@@ -8,14 +8,26 @@
 //!
 //! acme keeps the saved choice and the notice marker in its configuration directory:
 //! `ACME_CONFIG_DIR` when set, else the user's (`~/.config/acme` on Linux). Records
-//! go to the collector named by `ACME_TELEMETRY_ENDPOINT` when it is set, and
-//! otherwise to `telemetry-spool.jsonl` in that directory, one record per line, where
-//! anyone can read them.
+//! go, first match wins:
+//!
+//! - with the `otlp` feature, to the OpenTelemetry Collector named by
+//!   `ACME_TELEMETRY_OTLP_ENDPOINT` (such as `http://127.0.0.1:4318/v1/logs`), as
+//!   OTLP log records;
+//! - to the collector named by `ACME_TELEMETRY_ENDPOINT`, as JSON, through acme's
+//!   own HTTP client (feature `own-client`) or the built-in one (feature `http`,
+//!   the default);
+//! - otherwise to `telemetry-spool.jsonl` in that directory, one record per line,
+//!   where anyone can read them.
+//!
+//! With a collector, the same file keeps what is not delivered when acme exits (acme
+//! waits 5 ms at most), and the next run sends it first. An endpoint that is not
+//! `https://` (or `http://` on loopback) is refused: acme says so on stderr and
+//! keeps the records in the file.
 
 use std::time::Duration;
 
 pub use telemetry_core::runtime::Telemetry;
-use telemetry_core::runtime::{ProjectInfo, TelemetryBuilder};
+use telemetry_core::runtime::{DEFAULT_SHUTDOWN, Endpoint, ProjectInfo, TelemetryBuilder};
 
 /// The manifest's `project` section: consent model, context, data dictionary,
 /// opt-outs and events, read from `telemetry.yaml` when acme is compiled.
@@ -24,8 +36,9 @@ pub const PROJECT: ProjectInfo = telemetry_core::manifest_project!();
 /// The command that turns telemetry on.
 const ENABLE: &str = "acme telemetry enable";
 
-/// How long acme waits at exit for records to leave, at most.
-pub const SHUTDOWN: Duration = Duration::from_millis(250);
+/// How long acme waits at exit for records to leave, at most: 5 ms. What is left
+/// then stays in the spool file for the next run.
+pub const SHUTDOWN: Duration = DEFAULT_SHUTDOWN;
 
 /// The telemetry settings of this run: `no_telemetry` for `--no-telemetry`, `print`
 /// for `--print-telemetry`.
@@ -44,14 +57,88 @@ pub fn builder(no_telemetry: bool, print: bool) -> TelemetryBuilder {
 /// the collector or the spool file.
 pub fn start(no_telemetry: bool, print: bool) -> Telemetry {
     let builder = builder(no_telemetry, print);
-    let builder = match std::env::var("ACME_TELEMETRY_ENDPOINT") {
-        Ok(endpoint) if !endpoint.is_empty() => builder.http(endpoint),
-        _ => match builder.config_path() {
-            Some(dir) => builder.spool(dir.join("telemetry-spool.jsonl")),
-            None => builder,
-        },
+    let builder = match builder.config_path() {
+        Some(dir) => builder.spool(dir.join("telemetry-spool.jsonl")),
+        None => builder,
     };
-    builder.build()
+    with_collector(builder).build()
+}
+
+/// The endpoint named by the variable `name`, when it is set; an endpoint that is
+/// refused is reported on stderr, and telemetry keeps its records in the spool.
+fn endpoint(name: &str) -> Option<Endpoint> {
+    let url = std::env::var(name).ok().filter(|url| !url.is_empty())?;
+    match Endpoint::new(&url) {
+        Ok(endpoint) => Some(endpoint),
+        Err(error) => {
+            eprintln!("acme: {error}; telemetry records stay on this machine");
+            None
+        }
+    }
+}
+
+/// The collector of `ACME_TELEMETRY_OTLP_ENDPOINT` or `ACME_TELEMETRY_ENDPOINT`, if
+/// one is set and this build has a sink for it.
+fn with_collector(builder: TelemetryBuilder) -> TelemetryBuilder {
+    #[cfg(feature = "otlp")]
+    if let Some(endpoint) = endpoint("ACME_TELEMETRY_OTLP_ENDPOINT") {
+        return builder.otlp(endpoint);
+    }
+    #[cfg(feature = "own-client")]
+    if let Some(endpoint) = endpoint("ACME_TELEMETRY_ENDPOINT") {
+        return builder.http_client(
+            endpoint,
+            client::Ureq::new(),
+            telemetry_core::runtime::HttpOptions::default(),
+        );
+    }
+    #[cfg(all(feature = "http", not(feature = "own-client")))]
+    if let Some(endpoint) = endpoint("ACME_TELEMETRY_ENDPOINT") {
+        return builder.http(endpoint);
+    }
+    #[cfg(not(any(feature = "http", feature = "own-client")))]
+    let _ = endpoint;
+    builder
+}
+
+/// acme's own HTTP client, shared with telemetry (feature `own-client`): the few
+/// lines a program with an HTTP client writes instead of enabling telemetry-core's.
+#[cfg(feature = "own-client")]
+mod client {
+    use std::time::Duration;
+
+    use telemetry_core::runtime::{HttpClient, HttpError};
+
+    /// A ureq agent with short timeouts, no redirects, no `User-Agent`, and statuses
+    /// as answers.
+    pub struct Ureq(ureq::Agent);
+
+    impl Ureq {
+        /// The agent acme would use for its own requests.
+        pub fn new() -> Ureq {
+            Ureq(
+                ureq::Agent::config_builder()
+                    .timeout_connect(Some(Duration::from_secs(2)))
+                    .timeout_global(Some(Duration::from_secs(5)))
+                    .user_agent(ureq::config::AutoHeaderValue::None)
+                    .http_status_as_error(false)
+                    .max_redirects(0)
+                    .build()
+                    .into(),
+            )
+        }
+    }
+
+    impl HttpClient for Ureq {
+        fn post(&self, url: &str, content_type: &str, body: &[u8]) -> Result<u16, HttpError> {
+            let response = self
+                .0
+                .post(url)
+                .header("Content-Type", content_type)
+                .send(body)?;
+            Ok(response.status().as_u16())
+        }
+    }
 }
 
 /// `acme telemetry enable|disable|status`: prints the status line, after saving the

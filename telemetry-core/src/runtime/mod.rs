@@ -23,10 +23,14 @@
 //! - **Delivery** ([`Delivery`]): by default, events are counted locally and sent
 //!   as one summary per distinct event and hour, when the hour ends, on
 //!   [`Telemetry::flush`] and at shutdown; or each event as it happens. Sinks: a
-//!   JSON Lines spool file ([`TelemetryBuilder::spool`]) and, with the `http`
-//!   feature, an HTTP collector (`TelemetryBuilder::http`). Delivery never blocks
-//!   the program for longer than the shutdown deadline, never panics and never
-//!   grows memory without bound; failures are silent and counted in [`Stats`].
+//!   JSON Lines spool file ([`TelemetryBuilder::spool`]), or a collector over the
+//!   network: our JSON or OTLP (feature `otlp`), through the program's own
+//!   [`HttpClient`] or the built-in one (feature `http`), to an [`Endpoint`] that
+//!   is `https://` or on loopback. A network sink sends from a background thread;
+//!   at exit it waits at most the shutdown timeout ([`DEFAULT_SHUTDOWN`], 5 ms)
+//!   and keeps what is not delivered in the spool file, which the next run sends
+//!   first. Delivery never panics and never grows memory or the spool without
+//!   bound; failures are silent and counted in [`Stats`].
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -43,7 +47,7 @@
 //! println!("{}", builder.status_line()); // Telemetry: enabled (via default; ...)
 //! let telemetry: Telemetry = builder.spool("/tmp/acme-telemetry.jsonl").build();
 //! // telemetry.record(&CommandFinished { .. });
-//! telemetry.shutdown(Duration::from_millis(250));
+//! telemetry.shutdown(Duration::from_millis(5));
 //! ```
 
 mod aggregate;
@@ -68,20 +72,25 @@ use crate::{FieldMeta, PayloadValue, TelemetryEvent, Version};
 pub use consent::{Consent, ConsentSource, parse_switch};
 pub use context::utc_hour;
 pub use project::{ConsentModel, ContextField, EventInfo, OptOut, OptOutKind, ProjectInfo};
-#[cfg(feature = "http")]
-pub use sink::http::HttpOptions;
+pub use sink::client::{HttpClient, HttpError};
+pub use sink::endpoint::{Endpoint, EndpointError};
+pub use sink::network::HttpOptions;
 
 use aggregate::{Aggregator, Key, Values};
 use consent::Env;
 use context::{ContextValues, Session};
 use privacy::Privacy;
 use sink::debug::DebugSink;
-use sink::spool::SpoolSink;
+use sink::network::{Format, NetworkSink};
+use sink::spool::{SPOOL_FILE, Spool, SpoolSink};
 use sink::{Counters, Output, Sink, write_out};
 use store::Store;
 
-/// How long [`Telemetry`]'s `Drop` waits for delivery at most: 250 ms.
-pub const DEFAULT_SHUTDOWN: Duration = Duration::from_millis(250);
+/// How long [`Telemetry`]'s `Drop` waits for a network sink to deliver at most:
+/// 5 ms. What is not delivered by then goes to the spool file, for the next run;
+/// the program's exit costs this wait plus one append to the spool at most,
+/// whatever the collector does (`bench/` measures it against the example program).
+pub const DEFAULT_SHUTDOWN: Duration = Duration::from_millis(5);
 
 /// The spool file's default size limit: 1 MiB; records beyond it are dropped.
 pub const DEFAULT_SPOOL_MAX_BYTES: u64 = 1 << 20;
@@ -116,13 +125,18 @@ pub struct Stats {
     /// Records a sink accepted: printed in debug mode, appended to the spool, or
     /// answered with a 2xx status by the collector.
     pub delivered: u64,
-    /// Records given up on: write errors, requests that failed after the last
-    /// retry or were rejected, or records still queued at the shutdown deadline.
+    /// Records given up on: write errors, batches the collector rejected (a 4xx
+    /// that is not retried), or records left at shutdown with no spool file to
+    /// keep them.
     pub failed: u64,
     /// Events or records dropped because a bound was reached: the aggregator's
-    /// table, the HTTP queue, or the spool's size limit.
+    /// table, the network queue, or the spool's size limit.
     pub dropped: u64,
-    /// Records waiting in the HTTP queue now.
+    /// Records a network sink had not delivered at shutdown and appended to the
+    /// spool file, for a later run to send.
+    pub spooled: u64,
+    /// Records waiting in the network sink's queue now, those taken from the spool
+    /// file included.
     pub queued: usize,
     /// Distinct keys counted by the aggregator and not yet sent.
     pub pending: usize,
@@ -144,6 +158,27 @@ pub struct Resolution {
     pub problems: Vec<String>,
 }
 
+/// A network sink as the builder was told: where, in which format, through which
+/// client (`None`: the built-in one).
+struct Network {
+    endpoint: Endpoint,
+    format: Format,
+    client: Option<Box<dyn HttpClient>>,
+    options: HttpOptions,
+}
+
+impl Network {
+    #[cfg(feature = "http")]
+    fn builtin(endpoint: Endpoint, format: Format, options: HttpOptions) -> Network {
+        Network {
+            endpoint,
+            format,
+            client: None,
+            options,
+        }
+    }
+}
+
 /// Settings of one program's telemetry; [`build`](Self::build) resolves consent,
 /// shows the first-run notice when due, and starts the sinks.
 ///
@@ -161,8 +196,7 @@ pub struct TelemetryBuilder {
     delivery: Delivery,
     spool: Option<PathBuf>,
     spool_max_bytes: u64,
-    #[cfg(feature = "http")]
-    http: Option<(String, HttpOptions)>,
+    network: Option<Network>,
     enable_command: Option<String>,
     aggregate_capacity: usize,
     privacy_seed: Option<u64>,
@@ -184,8 +218,7 @@ impl TelemetryBuilder {
             delivery: Delivery::default(),
             spool: None,
             spool_max_bytes: DEFAULT_SPOOL_MAX_BYTES,
-            #[cfg(feature = "http")]
-            http: None,
+            network: None,
             enable_command: None,
             aggregate_capacity: DEFAULT_AGGREGATE_CAPACITY,
             privacy_seed: None,
@@ -242,9 +275,14 @@ impl TelemetryBuilder {
         self
     }
 
-    /// Appends records to the JSON Lines file at `path`, created with its directory
+    /// The spool file: a JSON Lines file at `path`, created with its directory
     /// when missing, and kept under [`DEFAULT_SPOOL_MAX_BYTES`] (see
     /// [`spool_max_bytes`](Self::spool_max_bytes)).
+    ///
+    /// Without a network sink, records are appended to it, for a collector to pick
+    /// up. With one, it keeps the records not delivered by shutdown, and the next
+    /// run sends them first; a network sink without this setting uses
+    /// `telemetry-spool.jsonl` in the configuration directory.
     pub fn spool(mut self, path: impl Into<PathBuf>) -> Self {
         self.spool = Some(path.into());
         self
@@ -257,18 +295,76 @@ impl TelemetryBuilder {
         self
     }
 
-    /// POSTs records to `endpoint` (`https://...`, or `http://` for a local test
-    /// collector) in batches, from a background thread, with the default
-    /// [`HttpOptions`].
+    /// POSTs records to `endpoint` as JSON arrays, with the built-in client (ureq
+    /// with rustls) and the default [`HttpOptions`]. Build the [`Endpoint`] with
+    /// [`Endpoint::new`], which refuses plain `http://` off loopback.
     #[cfg(feature = "http")]
-    pub fn http(self, endpoint: impl Into<String>) -> Self {
+    pub fn http(self, endpoint: Endpoint) -> Self {
         self.http_with(endpoint, HttpOptions::default())
     }
 
     /// As [`http`](Self::http), with explicit options.
     #[cfg(feature = "http")]
-    pub fn http_with(mut self, endpoint: impl Into<String>, options: HttpOptions) -> Self {
-        self.http = Some((endpoint.into(), options));
+    pub fn http_with(mut self, endpoint: Endpoint, options: HttpOptions) -> Self {
+        self.network = Some(Network::builtin(endpoint, Format::Json, options));
+        self
+    }
+
+    /// POSTs records to `endpoint` as JSON arrays, through the program's own HTTP
+    /// client (see [`HttpClient`]), so telemetry adds no HTTP or TLS stack of its
+    /// own. The timeouts of `options` are left to the client.
+    pub fn http_client(
+        mut self,
+        endpoint: Endpoint,
+        client: impl HttpClient,
+        options: HttpOptions,
+    ) -> Self {
+        self.network = Some(Network {
+            endpoint,
+            format: Format::Json,
+            client: Some(Box::new(client)),
+            options,
+        });
+        self
+    }
+
+    /// Sends records to an OpenTelemetry Collector, OTLP over HTTP in protobuf
+    /// (`endpoint` is the full URL, such as `https://collector.example:4318/v1/logs`),
+    /// as log records, with the built-in client and the default [`HttpOptions`]; the
+    /// same queue, batches, retries, spool and no wait at exit as [`http`](Self::http).
+    /// `docs/runtime.md` gives the mapping and a Collector configuration.
+    #[cfg(all(feature = "otlp", feature = "http"))]
+    pub fn otlp(self, endpoint: Endpoint) -> Self {
+        self.otlp_with(endpoint, HttpOptions::default())
+    }
+
+    /// As [`otlp`](Self::otlp), with explicit options.
+    #[cfg(all(feature = "otlp", feature = "http"))]
+    pub fn otlp_with(mut self, endpoint: Endpoint, options: HttpOptions) -> Self {
+        let format = Format::Otlp {
+            service: self.project.name,
+        };
+        self.network = Some(Network::builtin(endpoint, format, options));
+        self
+    }
+
+    /// As [`otlp`](Self::otlp), through the program's own HTTP client (see
+    /// [`HttpClient`]).
+    #[cfg(feature = "otlp")]
+    pub fn otlp_client(
+        mut self,
+        endpoint: Endpoint,
+        client: impl HttpClient,
+        options: HttpOptions,
+    ) -> Self {
+        self.network = Some(Network {
+            endpoint,
+            format: Format::Otlp {
+                service: self.project.name,
+            },
+            client: Some(Box::new(client)),
+            options,
+        });
         self
     }
 
@@ -410,7 +506,7 @@ impl TelemetryBuilder {
     /// The sinks of a run that records: the debug sink alone in debug mode, else the
     /// spool and the HTTP collector, as set.
     fn sinks(
-        &self,
+        &mut self,
         debug: bool,
         out: &Output,
         counters: &Arc<Counters>,
@@ -421,28 +517,50 @@ impl TelemetryBuilder {
             sinks.push(Box::new(DebugSink::new(out.clone(), Arc::clone(counters))));
             return sinks;
         }
-        if let Some(path) = &self.spool {
-            sinks.push(Box::new(SpoolSink::new(
-                path.clone(),
-                self.spool_max_bytes,
-                Arc::clone(counters),
-            )));
-        }
-        #[cfg(feature = "http")]
-        if let Some((endpoint, options)) = &self.http {
-            match sink::http::HttpSink::start(
-                endpoint.clone(),
-                options.clone(),
-                Arc::clone(counters),
-            ) {
-                Ok(http) => sinks.push(Box::new(http)),
-                Err(error) => problems.push(format!(
-                    "the HTTP sink could not start its thread ({error}); nothing is sent"
-                )),
+        let spool = self
+            .spool
+            .clone()
+            .or_else(|| {
+                self.network
+                    .as_ref()
+                    .and(self.config_path())
+                    .map(|dir| dir.join(SPOOL_FILE))
+            })
+            .map(|path| Spool {
+                path,
+                max_bytes: self.spool_max_bytes,
+            });
+        match (self.network.take(), spool) {
+            (Some(network), spool) => {
+                let client = match network.client {
+                    Some(client) => client,
+                    #[cfg(feature = "http")]
+                    None => Box::new(sink::client::Ureq::new(
+                        network.options.connect_timeout,
+                        network.options.request_timeout,
+                    )),
+                    #[cfg(not(feature = "http"))]
+                    None => return sinks,
+                };
+                match NetworkSink::start(
+                    network.endpoint,
+                    network.format,
+                    client,
+                    network.options,
+                    spool,
+                    Arc::clone(counters),
+                ) {
+                    Ok(sink) => sinks.push(Box::new(sink)),
+                    Err(error) => problems.push(format!(
+                        "the network sink could not start its thread ({error}); nothing is sent"
+                    )),
+                }
             }
+            (None, Some(spool)) => {
+                sinks.push(Box::new(SpoolSink::new(spool, Arc::clone(counters))));
+            }
+            (None, None) => {}
         }
-        #[cfg(not(feature = "http"))]
-        let _ = problems;
         sinks
     }
 
@@ -450,7 +568,7 @@ impl TelemetryBuilder {
     /// did); in debug mode, prints the problems met; and starts the sinks when
     /// telemetry records in this run. Never fails: whatever goes wrong leaves
     /// telemetry off or silent.
-    pub fn build(self) -> Telemetry {
+    pub fn build(mut self) -> Telemetry {
         let resolution = self.resolve();
         let Resolution {
             consent,
@@ -540,9 +658,10 @@ impl TelemetryBuilder {
 /// One program's telemetry for one run: records events, when consent allows, and
 /// hands them to the sinks.
 ///
-/// `Telemetry` is `Send + Sync`: share it by reference. Dropping it sends what is
-/// pending, waiting at most [`DEFAULT_SHUTDOWN`]; [`shutdown`](Self::shutdown) does the
-/// same with a chosen deadline and returns the [`Stats`].
+/// `Telemetry` is `Send + Sync`: share it by reference. Dropping it hands what is
+/// pending to the sinks, waits at most [`DEFAULT_SHUTDOWN`] for a network sink to
+/// deliver, and keeps the rest in the spool file; [`shutdown`](Self::shutdown) does
+/// the same with a chosen wait and returns the [`Stats`].
 pub struct Telemetry {
     consent: Consent,
     debug: bool,
@@ -626,9 +745,10 @@ impl Telemetry {
             .map_or_else(Stats::default, |active| active.stats())
     }
 
-    /// Sends what is pending and stops the sinks, waiting at most `timeout` (records
-    /// not sent by then are given up and counted as failed); returns the final
-    /// [`Stats`].
+    /// Hands what is pending to the sinks and stops them: a network sink gets at
+    /// most `timeout` to deliver (`Duration::ZERO`: none), then appends what it has
+    /// not delivered to the spool file, for the next run to send, and returns; a
+    /// request still running is not waited for. Returns the final [`Stats`].
     pub fn shutdown(mut self, timeout: Duration) -> Stats {
         match self.active.take() {
             Some(active) => active.finish(timeout),
@@ -774,6 +894,7 @@ impl Active {
             delivered: Counters::get(&self.counters.delivered),
             failed: Counters::get(&self.counters.failed),
             dropped: Counters::get(&self.counters.dropped) + aggregator.dropped(),
+            spooled: Counters::get(&self.counters.spooled),
             queued: self.sinks.iter().map(|sink| sink.queued()).sum(),
             pending: aggregator.len(),
         }

@@ -1,5 +1,6 @@
 //! A collector on loopback for the tests: a small HTTP/1.1 server that records every
-//! connection and request, and answers with given statuses, or hangs, or is down.
+//! connection and request, and answers with given statuses, or hangs, or closes the
+//! connection without answering, or is down.
 //! It stops when dropped, and by itself after a minute at most.
 
 use std::collections::VecDeque;
@@ -24,6 +25,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body, as text.
     pub body: String,
+    /// The body, as received.
+    pub bytes: Vec<u8>,
 }
 
 impl Request {
@@ -71,9 +74,13 @@ struct State {
     requests: Vec<Request>,
     /// The statuses of the next answers; when empty, `then` decides.
     statuses: VecDeque<u16>,
-    /// The status after `statuses`, or `None` to hang without answering.
+    /// The status after `statuses`, or `None` to hang without answering; status
+    /// [`CLOSE`] closes the connection without an answer.
     then: Option<u16>,
 }
+
+/// A status that is no answer: the server closes the connection.
+pub const CLOSE: u16 = 0;
 
 /// A collector listening on 127.0.0.1.
 pub struct Server {
@@ -92,6 +99,12 @@ impl Server {
     /// A collector that reads each request and never answers.
     pub fn hanging() -> Server {
         Server::start(&[], None)
+    }
+
+    /// A collector that reads each request and closes the connection without an
+    /// answer: it refuses every request.
+    pub fn refusing() -> Server {
+        Server::start(&[], Some(CLOSE))
     }
 
     /// A collector answering with `statuses` in turn, then with `then` (or hanging).
@@ -223,10 +236,12 @@ fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
             path,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body,
         });
         state.statuses.pop_front().or(state.then)
     };
     match status {
+        Some(CLOSE) => {}
         Some(status) => {
             let answer = format!(
                 "HTTP/1.1 {status} Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"

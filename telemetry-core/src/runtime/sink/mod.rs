@@ -1,13 +1,18 @@
 //! Where records go: the debug sink (stderr), the spool sink (a local JSON Lines
-//! file) and, with the `http` feature, the HTTP sink.
+//! file), and the network sinks (`network.rs`: our JSON, or OTLP with the `otlp`
+//! feature, over the program's own [`client::HttpClient`] or, with the `http` feature, the
+//! built-in one).
 //!
 //! A sink takes records that are already JSON text. It never blocks on the network,
 //! never panics and never grows without bound: failures and drops are counted in
 //! [`Counters`], and are silent.
 
+pub(crate) mod client;
 pub(crate) mod debug;
-#[cfg(feature = "http")]
-pub(crate) mod http;
+pub(crate) mod endpoint;
+pub(crate) mod network;
+#[cfg(feature = "otlp")]
+pub(crate) mod otlp;
 pub(crate) mod spool;
 
 use std::io::Write;
@@ -34,7 +39,8 @@ pub(crate) trait Sink: Send + Sync {
     /// to them.
     fn deliver(&self, records: Vec<String>);
 
-    /// Delivers what is pending, giving up at `deadline`.
+    /// Delivers what is pending until `deadline` at most, then keeps what is left
+    /// for a later run where the sink can (the network sinks' spool), and returns.
     fn shutdown(&self, deadline: Instant);
 
     /// How many records wait in the sink's queue now.
@@ -49,12 +55,15 @@ pub(crate) struct Counters {
     /// Records a sink accepted: printed, written to the spool, or answered with a
     /// 2xx status by the collector.
     pub(crate) delivered: AtomicU64,
-    /// Records given up on: write errors, rejected or failed requests after the
-    /// last retry, or still queued when the shutdown deadline passed.
+    /// Records given up on: write errors, batches the collector rejected, or
+    /// records left at shutdown with no spool to keep them.
     pub(crate) failed: AtomicU64,
     /// Records dropped because a bound was reached: the aggregator's table, the
-    /// HTTP queue, or the spool file's size.
+    /// network queue, or the spool file's size.
     pub(crate) dropped: AtomicU64,
+    /// Records a network sink could not deliver by shutdown and appended to the
+    /// spool, for a later run to send.
+    pub(crate) spooled: AtomicU64,
 }
 
 impl Counters {
