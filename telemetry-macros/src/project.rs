@@ -18,7 +18,11 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use telemetry_manifest::{ConsentModel, ContextField, ValidManifest, line_column};
+use sha2::{Digest, Sha256};
+use telemetry_manifest::{
+    Automation, Category, ConfigFormat, ConsentModel, ContextField, Expiry, ValidManifest,
+    line_column,
+};
 
 use crate::event::manifest;
 
@@ -78,17 +82,7 @@ fn error(message: String) -> TokenStream {
 
 /// The variable the runtime reads for `name`: `acme` gives `ACME_TELEMETRY`.
 pub(crate) fn env_var(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{stem}_TELEMETRY")
+    telemetry_manifest::text::telemetry_env_var(name)
 }
 
 /// What makes cargo rebuild the caller when the manifest changes or
@@ -120,6 +114,10 @@ fn with_placeholder(error: TokenStream) -> TokenStream {
             contact: ::core::option::Option::None,
             opt_out: &[],
             events: &[],
+            levels: &[],
+            config_file: ::core::option::Option::None,
+            automation: ::telemetry_core::__private::Automation::Strict,
+            digest: "",
         }
     }}
 }
@@ -184,10 +182,58 @@ fn project_info(valid: &ValidManifest, shown: &str, source: &str) -> Result<Toke
             .description
             .as_ref()
             .map_or("", |text| text.value.as_str());
+        let level = event.level.as_ref().map_or("", |text| text.value.as_str());
+        let expires = match event.expires.as_ref().map(|e| &e.value) {
+            Some(Expiry::On(date)) => {
+                let text = date.to_string();
+                let day = u32::try_from(date.days_since_epoch()).unwrap_or(u32::MAX);
+                quote!(::core::option::Option::Some(
+                    ::telemetry_core::__private::ExpiryDate { date: #text, day: #day }
+                ))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
         quote! {
-            ::telemetry_core::__private::EventInfo { name: #name, description: #description }
+            ::telemetry_core::__private::EventInfo {
+                name: #name,
+                description: #description,
+                level: #level,
+                expires: #expires,
+            }
         }
     });
+    let levels = valid.level_categories();
+    let level_infos = levels.iter().map(|(name, category)| {
+        let category = category_tokens(*category);
+        quote! {
+            ::telemetry_core::__private::LevelInfo {
+                name: #name,
+                category: ::telemetry_core::__private::Category::#category,
+            }
+        }
+    });
+    let config_file = match &project.config_file {
+        Some(file) => {
+            let path = file.path.value.as_str();
+            let key = file.key.value.as_str();
+            let format = match file.format {
+                ConfigFormat::Toml => quote!(Toml),
+                ConfigFormat::Yaml => quote!(Yaml),
+                ConfigFormat::Json => quote!(Json),
+            };
+            quote!(::core::option::Option::Some(::telemetry_core::__private::ConfigFile {
+                path: #path,
+                key: #key,
+                format: ::telemetry_core::__private::ConfigFormat::#format,
+            }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let automation = match project.automation {
+        Automation::Strict => quote!(Strict),
+        Automation::Allow => quote!(Allow),
+    };
+    let digest = digest(valid);
     Ok(quote! {
         ::telemetry_core::__private::ProjectInfo {
             name: #name,
@@ -203,8 +249,57 @@ fn project_info(valid: &ValidManifest, shown: &str, source: &str) -> Result<Toke
             contact: #contact,
             opt_out: &[#(#opt_out),*],
             events: &[#(#events),*],
+            levels: &[#(#level_infos),*],
+            config_file: #config_file,
+            automation: ::telemetry_core::__private::Automation::#automation,
+            digest: #digest,
         }
     })
+}
+
+fn category_tokens(category: Category) -> TokenStream {
+    match category {
+        Category::Technical => quote!(Technical),
+        Category::Interaction => quote!(Interaction),
+        Category::StoredContent => quote!(StoredContent),
+        Category::HighlySensitive => quote!(HighlySensitive),
+    }
+}
+
+/// The SHA-256 (FIPS 180-4) of the data dictionary's consent-relevant parts, as 64
+/// lowercase hex digits: a canonical JSON document (serde_json, keys in a fixed
+/// order, events sorted by name) of the consent model, the context keys, the levels
+/// with their highest category, and each event's name, level and fields (own and
+/// embedded) with their categories. Descriptions, purposes and owners are left
+/// out: rewording them sends nothing new.
+fn digest(valid: &ValidManifest) -> String {
+    let project = &valid.project;
+    let document = serde_json::json!({
+        "consent": project.consent.as_str(),
+        "context": project.context.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        "levels": valid
+            .level_categories()
+            .iter()
+            .map(|(name, category)| serde_json::json!([name, category.as_str()]))
+            .collect::<Vec<_>>(),
+        "events": valid
+            .events
+            .iter()
+            .map(|event| {
+                serde_json::json!([
+                    event.name.value,
+                    event.level.as_ref().map_or("", |l| l.value.as_str()),
+                    event
+                        .all_fields(valid)
+                        .iter()
+                        .map(|f| serde_json::json!([f.name.value, f.category.value.as_str()]))
+                        .collect::<Vec<_>>(),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    });
+    let hash = Sha256::digest(document.to_string().as_bytes());
+    hash.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -173,6 +173,23 @@ pub fn line_column_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The environment variable the runtime reads for a project called `name`:
+/// its name in upper case, other characters than ASCII letters and digits as `_`,
+/// then `_TELEMETRY` (`my-tool` gives `MY_TOOL_TELEMETRY`).
+pub fn telemetry_env_var(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{stem}_TELEMETRY")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
