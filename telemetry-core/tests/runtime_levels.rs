@@ -319,7 +319,7 @@ fn a_config_file_that_cannot_be_read_decides_nothing_and_says_so_in_debug_mode()
     let problems = b.resolve().problems;
     assert!(
         problems[0].contains("\"lots\"")
-            && problems[0].contains("a level: errors or a level: usage"),
+            && problems[0].ends_with("use 0, 1, false, true, off, on or a level (errors, usage)"),
         "{problems:?}"
     );
 }

@@ -111,13 +111,10 @@ fn accepted(project: &ProjectInfo) -> String {
         .iter()
         .map(|w| (*w).to_owned())
         .collect();
-    words.extend(
-        project
-            .levels
-            .iter()
-            .filter(|l| !l.name.is_empty())
-            .map(|l| format!("a level: {}", l.name)),
-    );
+    if project.has_levels() {
+        let names: Vec<&str> = project.levels.iter().map(|l| l.name).collect();
+        words.push(format!("a level ({})", names.join(", ")));
+    }
     or_list(&words)
 }
 
