@@ -346,7 +346,7 @@ events:
             "Some (\"https://example.org/TELEMETRY.md\")",
             "OptOutKind :: Command , how : \"my-tool telemetry disable\"",
             "OptOutKind :: DoNotTrack , how : \"DO_NOT_TRACK=1\"",
-            "EventInfo { name : \"ping\" , description : \"A ping.\" }",
+            "EventInfo { name : \"ping\" , description : \"A ping.\" , level : \"\" ,",
         ] {
             assert!(text.contains(expected), "{expected} missing in {text}");
         }
@@ -375,6 +375,41 @@ events:
         assert!(
             text.starts_with("project.opt_out.env is `MY_TOOL_TELEMETRY=1`"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn levels_expiry_config_file_and_digest_reach_the_project_info() {
+        let leveled = MANIFEST
+            .replace(
+                "  consent: opt-out\n",
+                "  consent: opt-out\n  levels: [errors, usage]\n  config_file: { path: my-tool/config.json, key: telemetry }\n  automation: allow\n",
+            )
+            .replace("    owner: tests\n", "    owner: tests\n    level: errors\n");
+        let text = expand_text(&leveled);
+        for expected in [
+            "LevelInfo { name : \"errors\" , category : :: telemetry_core :: __private :: Category :: Technical , }",
+            "LevelInfo { name : \"usage\" , category : :: telemetry_core :: __private :: Category :: Technical , }",
+            "level : \"errors\"",
+            "ExpiryDate { date : \"2030-01-01\" , day : 21915u32 }",
+            "path : \"my-tool/config.json\" , key : \"telemetry\" , format : :: telemetry_core :: __private :: ConfigFormat :: Json",
+            "Automation :: Allow",
+        ] {
+            assert!(text.contains(expected), "{expected} missing in {text}");
+        }
+        let digest_of = |yaml: &str| {
+            let (valid, _) =
+                telemetry_manifest::validate(&telemetry_manifest::parse_str(yaml).expect("parses"));
+            digest(&valid)
+        };
+        let digest = digest_of(&leveled);
+        assert_eq!(digest.len(), 64);
+        assert!(text.contains(&format!("digest : \"{digest}\"")), "{text}");
+        // Rewording changes nothing a user consented to; a raised category does.
+        assert_eq!(digest_of(&leveled.replace("A ping.", "One ping.")), digest);
+        assert_ne!(
+            digest_of(&leveled.replace("category: technical", "category: interaction")),
+            digest
         );
     }
 
