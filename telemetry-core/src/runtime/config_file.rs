@@ -105,3 +105,73 @@ fn parse(format: ConfigFormat, text: &str) -> Result<Value, String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setting(
+        format: ConfigFormat,
+        name: &str,
+        text: &str,
+        key: &'static str,
+    ) -> Result<Option<Setting>, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        std::fs::write(dir.path().join(name), text).map_err(|e| e.to_string())?;
+        let file = ConfigFile {
+            path: if name.ends_with("json") {
+                "c.json"
+            } else if name.ends_with("toml") {
+                "c.toml"
+            } else {
+                "c.yaml"
+            },
+            key,
+            format,
+        };
+        read(&file, dir.path())
+    }
+
+    #[test]
+    fn json_keys_dotted_and_plain() {
+        let text = r#"{"telemetry": false, "privacy": {"telemetry": "errors"}}"#;
+        assert_eq!(
+            setting(ConfigFormat::Json, "c.json", text, "telemetry"),
+            Ok(Some(Setting::Switch(false)))
+        );
+        assert_eq!(
+            setting(ConfigFormat::Json, "c.json", text, "privacy.telemetry"),
+            Ok(Some(Setting::Word("errors".to_owned())))
+        );
+        assert_eq!(
+            setting(ConfigFormat::Json, "c.json", text, "other"),
+            Ok(None)
+        );
+        assert!(setting(ConfigFormat::Json, "c.json", "{", "telemetry").is_err());
+    }
+
+    /// Run with `cargo test -p telemetry-core --lib --features config-toml,config-yaml`.
+    #[cfg(all(feature = "config-toml", feature = "config-yaml"))]
+    #[test]
+    fn toml_and_yaml() {
+        assert_eq!(
+            setting(
+                ConfigFormat::Toml,
+                "c.toml",
+                "[privacy]\ntelemetry = \"usage\"\n",
+                "privacy.telemetry"
+            ),
+            Ok(Some(Setting::Word("usage".to_owned())))
+        );
+        assert_eq!(
+            setting(
+                ConfigFormat::Yaml,
+                "c.yaml",
+                "telemetry: false\n",
+                "telemetry"
+            ),
+            Ok(Some(Setting::Switch(false)))
+        );
+        assert!(setting(ConfigFormat::Toml, "c.toml", "telemetry = \n", "telemetry").is_err());
+    }
+}

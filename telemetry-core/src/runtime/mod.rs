@@ -553,24 +553,23 @@ impl TelemetryBuilder {
         let debug = resolution.debug;
         let mut problems = resolution.problems.clone();
         let mut recording = consent.enabled;
-        let held: Vec<HeldLevel> = if resolution.notice_due {
+        if resolution.notice_due {
             write_out(&out, &notice::notice_text(project, &resolution.held_levels));
             if let Err(error) = store.mark_notice_shown(project.name, &Coverage::of(project)) {
                 problems.push(format!(
                     "cannot store that the notice was shown ({error}); it will be shown again, and nothing new sent"
                 ));
             }
-            resolution.held_levels.clone()
-        } else {
-            resolution.held_levels.clone()
-        };
+        }
+        // The levels the notice announces are held back in this run, shown or not.
+        let held = &resolution.held_levels;
         if resolution.first_run && (resolution.notice_due || resolution.notice_withheld) {
             // The run that shows the notice sends nothing, nor does one that may not
             // show it; in debug mode nothing is sent anyway, and the records are printed.
             recording = debug && resolution.notice_due;
         }
         let today = context::current_hour() / 24;
-        let (gate, notes) = Gate::new(project, &consent, &held, today);
+        let (gate, notes) = Gate::new(project, &consent, held, today);
         let counters = Arc::new(Counters::default());
         let hour = context::current_hour();
         let session = if recording && project.context.contains(&ContextField::SessionId) {
