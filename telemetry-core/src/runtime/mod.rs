@@ -7,10 +7,17 @@
 //! that is sent is decided by the manifest and the user's choice:
 //!
 //! - **Consent** ([`Consent`]), first match wins: the program's command-line flag,
-//!   `<NAME>_TELEMETRY=0|1|false|true|off|on`, `DO_NOT_TRACK`, the choice persisted
-//!   by [`TelemetryBuilder::enable`] / [`TelemetryBuilder::disable`] in the user's
-//!   configuration directory, then the manifest's consent model. When telemetry is
-//!   off, [`Telemetry::record`] returns at once and nothing is written or sent.
+//!   `<NAME>_TELEMETRY=0|1|false|true|off|on|<level>`, `DO_NOT_TRACK`, the
+//!   program's own config file (`project.config_file`), the choice persisted by
+//!   [`TelemetryBuilder::enable`] / [`TelemetryBuilder::enable_level`] /
+//!   [`TelemetryBuilder::disable`] in the user's configuration directory, then the
+//!   manifest's consent model. When telemetry is off, [`Telemetry::record`] returns
+//!   at once and nothing is written or sent. An event above the chosen level
+//!   (`project.levels`), past its `expires` date, or of a level that sends more than
+//!   the stored choice covered is dropped before it is counted.
+//! - **Unattended runs**: under the manifest's strict automation policy, a run with
+//!   a CI service's variables set ([`CI_VARIABLES`]) or stderr not a terminal never
+//!   shows the notice nor counts it as seen, and sends nothing it would announce.
 //! - **First-run notice**: the first time telemetry would be on by default (the
 //!   `opt-out` model), the program prints to stderr what is collected, where the
 //!   data dictionary is and how to opt out, stores that it did, and records nothing
