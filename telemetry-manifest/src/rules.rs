@@ -514,7 +514,7 @@ rules! {
         manifest_label: "declared as a number",
         waivable: Field,
     }
-    UNDECLARED_LEVEL = "TL045" "undeclared-level" Error CompilerAndLinter {
+    UNDECLARED_LEVEL = "TL040" "undeclared-level" Error CompilerAndLinter {
         summary: "an event names a consent level that `project.levels` does not declare",
         why: "a user chooses among the declared levels; an event of another level would be sent under a choice that never named it",
         details: "`project.levels` lists the consent levels users choose from, least data first, such as `[errors, usage]`; each event's `level` must be one of them. A manifest without `project.levels` has one implicit level, and its events name none.",
@@ -522,7 +522,7 @@ rules! {
         fix: "Name one of the declared levels in the event's `level`, or add the level to `project.levels` in its place in the order.",
         manifest_label: "undeclared level",
     }
-    MISSING_LEVEL = "TL046" "missing-level" Error CompilerAndLinter {
+    MISSING_LEVEL = "TL041" "missing-level" Error CompilerAndLinter {
         summary: "the project declares consent levels, but an event names none",
         why: "the runtime sends an event only when the user's chosen level allows it; an event without a level could not be placed under any choice",
         details: "When `project.levels` is given, every event names its `level`. The runtime then never records an event above the level the user chose.",
@@ -530,7 +530,7 @@ rules! {
         fix: "Add `level:` with one of `project.levels` to the event, the lowest level whose purpose it serves.",
         manifest_label: "no level",
     }
-    INVALID_LEVELS = "TL047" "invalid-levels" Error CompilerAndLinter {
+    INVALID_LEVELS = "TL042" "invalid-levels" Error CompilerAndLinter {
         summary: "`project.levels` is empty, repeats a level, or names one with a word that already means on or off",
         why: "users choose a level by its name (`ACME_TELEMETRY=errors`); a repeated name or one such as `off` or `1` would make that choice mean two things",
         details: "Levels are snake_case names, listed least data first, each once, at least one. The words `0`, `1`, `false`, `true`, `off`, `on`, `enabled`, `disabled` and `all` are taken: they turn telemetry off or on at every level.",
@@ -538,7 +538,7 @@ rules! {
         fix: "List each level once, in snake_case, least data first, under a name that says what it sends (`errors`, `usage`).",
         manifest_label: "invalid level",
     }
-    INVALID_CONFIG_FILE = "TL048" "invalid-config-file" Error CompilerAndLinter {
+    INVALID_CONFIG_FILE = "TL043" "invalid-config-file" Error CompilerAndLinter {
         summary: "`project.config_file` names a path or a key the runtime cannot read",
         why: "a documented config-file opt-out that the program cannot read leaves telemetry on for a user who turned it off",
         details: "`path` is relative to the platform's configuration directory (`~/.config` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%` on Windows), with no `..`, and ends in `.toml`, `.yaml`, `.yml` or `.json`, which names the format. `key` is a dotted path of keys (`telemetry`, `privacy.telemetry`) whose value is `false`, `true` or a level's name.",

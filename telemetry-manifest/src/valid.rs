@@ -165,9 +165,9 @@ pub struct ValidProject {
     /// Where users read the data dictionary, if written.
     pub data_dictionary: Option<Text>,
     /// The consent levels, least data first; empty when the manifest declares none.
-    /// Names that TL047 rejects are left out.
+    /// Names that TL042 rejects are left out.
     pub levels: Vec<Text>,
-    /// The program's own configuration file, when declared and readable (TL048).
+    /// The program's own configuration file, when declared and readable (TL043).
     pub config_file: Option<ValidConfigFile>,
     /// What an unattended run does before a person has seen the notice;
     /// [`Automation::Strict`] when not written.
@@ -298,7 +298,7 @@ pub struct EventDef {
     pub expires: Option<Located<Expiry>>,
     /// Its own retention in days, if it overrides the project's.
     pub retention_days: Option<Located<u32>>,
-    /// The consent level it belongs to, as written (TL045 and TL046 check it).
+    /// The consent level it belongs to, as written (TL040 and TL041 check it).
     pub level: Option<Text>,
     /// The fields, in manifest order.
     pub fields: Vec<FieldDef>,
@@ -553,7 +553,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
     )
 }
 
-/// The declared consent levels that TL047 accepts; a finding for the others.
+/// The declared consent levels that TL042 accepts; a finding for the others.
 fn validate_levels(project: &Project, findings: &mut Vec<Finding>) -> Vec<Text> {
     let mut levels: Vec<Text> = Vec::new();
     let Some(list) = &project.levels else {
@@ -602,7 +602,7 @@ fn validate_levels(project: &Project, findings: &mut Vec<Finding>) -> Vec<Text> 
     levels
 }
 
-/// The program's configuration file, when TL048 accepts it; a finding otherwise.
+/// The program's configuration file, when TL043 accepts it; a finding otherwise.
 fn validate_config_file(project: &Project, findings: &mut Vec<Finding>) -> Option<ValidConfigFile> {
     let declared = project.config_file.as_ref()?;
     let path = &declared.value.path;
@@ -658,7 +658,7 @@ fn validate_config_file(project: &Project, findings: &mut Vec<Finding>) -> Optio
     })
 }
 
-/// TL045 and TL046: the event's `level` against the declared levels.
+/// TL040 and TL041: the event's `level` against the declared levels.
 fn validate_event_level(
     event: &str,
     name_span: ByteSpan,

@@ -1,5 +1,5 @@
 //! Consent levels, the program's config file and the automation policy in the
-//! project section: what `validate` resolves, and TL045 to TL048.
+//! project section: what `validate` resolves, and TL040 to TL043.
 
 use telemetry_manifest::{
     Automation, Category, ConfigFormat, Finding, ValidManifest, parse_str, validate,
@@ -76,7 +76,7 @@ fn levels_resolve_with_the_highest_category_of_their_events() {
 #[test]
 fn an_undeclared_or_missing_level_is_a_finding_on_the_event() {
     let (_, findings) = load(&manifest(LEVELS, ["    level: usag\n", ""]));
-    assert_eq!(ids(&findings), ["TL045", "TL046"]);
+    assert_eq!(ids(&findings), ["TL040", "TL041"]);
     assert_eq!(
         findings[0].message,
         "event `command_finished` names level `usag`, which `project.levels` does not declare"
@@ -94,7 +94,7 @@ fn an_undeclared_or_missing_level_is_a_finding_on_the_event() {
 
     // A level with no `project.levels` at all.
     let (_, findings) = load(&manifest("", ["    level: errors\n", ""]));
-    assert_eq!(ids(&findings), ["TL045"]);
+    assert_eq!(ids(&findings), ["TL040"]);
     assert!(
         findings[0]
             .help
@@ -121,9 +121,9 @@ fn levels_that_are_empty_repeated_or_reserved_are_findings() {
         ("[errors, UsageData]", "level `UsageData` is not snake_case"),
     ] {
         let (_, findings) = load(&manifest(&format!("  levels: {levels}\n"), ["", ""]));
-        let tl047: Vec<&Finding> = findings.iter().filter(|f| f.rule.id == "TL047").collect();
-        assert_eq!(tl047.len(), 1, "{levels}: {findings:?}");
-        assert_eq!(tl047[0].message, message);
+        let tl042: Vec<&Finding> = findings.iter().filter(|f| f.rule.id == "TL042").collect();
+        assert_eq!(tl042.len(), 1, "{levels}: {findings:?}");
+        assert_eq!(tl042[0].message, message);
     }
 }
 
@@ -148,7 +148,7 @@ fn a_config_file_the_runtime_cannot_read_is_a_finding() {
         ),
     ] {
         let (valid, findings) = load(&manifest(&format!("  config_file: {file}\n"), ["", ""]));
-        assert_eq!(ids(&findings), ["TL048"], "{file}");
+        assert_eq!(ids(&findings), ["TL043"], "{file}");
         assert_eq!(findings[0].message, message);
         assert!(valid.project.config_file.is_none());
     }
