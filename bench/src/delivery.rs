@@ -68,8 +68,9 @@ fn load() -> String {
         .unwrap_or_else(|| "?".to_owned())
 }
 
-/// One user of acme for one scenario: a home directory with a project in it, the
-/// first-run notice already shown.
+/// One user of acme for one scenario: a home directory with a project in it, where
+/// the user turned telemetry on with `acme telemetry enable` (an explicit choice,
+/// which no unattended-run rule holds back).
 struct Home {
     dir: PathBuf,
     env: Vec<(String, String)>,
@@ -81,7 +82,6 @@ impl Home {
         let _ = std::fs::remove_dir_all(&dir);
         let config = dir.join(".config").join("acme");
         std::fs::create_dir_all(&config)
-            .and_then(|()| std::fs::write(config.join("telemetry-notice"), "shown\n"))
             .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
         Ok(Home {
             dir,
@@ -110,8 +110,11 @@ impl Home {
         command
     }
 
-    /// Makes the project `demo`, with telemetry off.
+    /// Turns telemetry on as the user would, then makes the project `demo`, with
+    /// telemetry off for that command.
     fn init(&self, acme: &Path) -> Result<(), String> {
+        measure::run(&mut self.command(acme, &self.dir, &["telemetry", "enable"]))?
+            .expect_code(0, "acme telemetry enable")?;
         measure::run(&mut self.command(
             acme,
             &self.dir,

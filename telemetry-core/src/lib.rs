@@ -169,7 +169,8 @@ pub use telemetry_macros::{TelemetryValue, manifest_project, telemetry_event, te
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ConsentModel, ContextField, EventInfo, OptOut, OptOutKind, ProjectInfo,
+        Automation, ConfigFile, ConfigFormat, ConsentModel, ContextField, EventInfo, ExpiryDate,
+        LevelInfo, OptOut, OptOutKind, ProjectInfo,
     };
     pub use crate::{
         Category, FieldMeta, Noise, PayloadValue, StructEvent, TelemetryEvent, TelemetryGroup,

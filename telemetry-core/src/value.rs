@@ -50,8 +50,9 @@ impl ValueKind {
 }
 
 /// A data category, after Mozilla's four data-collection categories; mirrors
-/// `telemetry_manifest::Category`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// `telemetry_manifest::Category`. The order is the order of sensitivity,
+/// `Technical < Interaction < StoredContent < HighlySensitive`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {
     /// `technical`: facts about the program and the machine it runs on.
     Technical,
@@ -73,6 +74,19 @@ impl Category {
             Category::StoredContent => "stored_content",
             Category::HighlySensitive => "highly_sensitive",
         }
+    }
+
+    /// The category the manifest's word names, such as `stored_content`; `None` for
+    /// another word.
+    pub fn parse(word: &str) -> Option<Category> {
+        [
+            Category::Technical,
+            Category::Interaction,
+            Category::StoredContent,
+            Category::HighlySensitive,
+        ]
+        .into_iter()
+        .find(|category| category.as_str() == word)
     }
 }
 

@@ -28,7 +28,9 @@ fn example_program_builds_and_reports_its_events() {
             .args(args)
             .current_dir(project.path())
             .env("CARGO_TERM_COLOR", "never")
-            .env_remove("ACME_TELEMETRY")
+            // On by the variable: a run without a terminal shows no first-run
+            // notice and sends nothing under the default.
+            .env("ACME_TELEMETRY", "1")
             .env_remove("ACME_TELEMETRY_DEBUG")
             .env_remove("ACME_TELEMETRY_ENDPOINT")
             .env_remove("DO_NOT_TRACK")

@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use runtime_support::{Command, DEMO, Ping, builder, finished};
+use runtime_support::{Command, DEMO, Ping, SEEN_NOTICE, builder, finished};
 
 struct Counting;
 
@@ -59,7 +59,7 @@ static GLOBAL: Counting = Counting;
 #[test]
 fn recording_a_seen_event_or_recording_while_off_allocates_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("telemetry-notice"), "shown\n").expect("write");
+    std::fs::write(dir.path().join("telemetry-notice"), SEEN_NOTICE).expect("write");
 
     let (on, _) = builder(&DEMO, dir.path(), &[]);
     let telemetry = on.build();

@@ -15,7 +15,7 @@ use telemetry_core::runtime::{
     Delivery, Endpoint, EndpointError, HttpClient, HttpError, HttpOptions, TelemetryBuilder,
 };
 
-use runtime_support::{DEMO, Ping, builder};
+use runtime_support::{DEMO, Ping, SEEN_NOTICE, builder};
 
 const URL: &str = "https://telemetry.demo.example/v1/records";
 
@@ -36,7 +36,7 @@ fn accepting(posts: &Posts) -> impl HttpClient {
 }
 
 fn seasoned(dir: &std::path::Path) -> TelemetryBuilder {
-    fs::write(dir.join("telemetry-notice"), "shown\n").expect("write");
+    fs::write(dir.join("telemetry-notice"), SEEN_NOTICE).expect("write");
     builder(&DEMO, dir, &[]).0
 }
 

@@ -97,7 +97,8 @@ fn every_source_in_order_of_precedence() {
             consent,
             Consent {
                 enabled: row.enabled,
-                source: row.source
+                source: row.source,
+                level: None,
             },
             "row {index}"
         );
@@ -135,7 +136,8 @@ fn an_unreadable_choice_is_no_choice_and_never_a_panic() {
         resolution.consent,
         Consent {
             enabled: false,
-            source: Default
+            source: Default,
+            level: None,
         }
     );
     assert!(
@@ -174,11 +176,17 @@ fn enable_and_disable_persist_the_choice_atomically_across_upgrades() {
         builder.disable().expect("disable"),
         Consent {
             enabled: false,
-            source: Persisted
+            source: Persisted,
+            level: None,
         }
     );
     let text = fs::read_to_string(dir.path().join("telemetry-consent")).expect("read");
-    assert!(text.ends_with("\ndisabled\n"), "{text}");
+    assert!(text.contains("\"choice\": \"disabled\""), "{text}");
+    // The comment names the program's own commands, as the program gave them.
+    assert!(
+        text.starts_with("# Whether demo may send telemetry, and at which level. Change it with `demo telemetry enable` or `demo telemetry disable`.\n"),
+        "{text}"
+    );
     // Only the two files: no temporary file is left behind.
     let mut names: Vec<String> = fs::read_dir(dir.path())
         .expect("list")
@@ -202,7 +210,8 @@ fn enable_and_disable_persist_the_choice_atomically_across_upgrades() {
         upgraded.enable().expect("enable"),
         Consent {
             enabled: true,
-            source: Persisted
+            source: Persisted,
+            level: None,
         }
     );
     names = fs::read_dir(dir.path())
@@ -317,7 +326,7 @@ Never sent: paths, file names, free text, IP addresses, or ids of you or your ma
 Everything that is sent is described in https://demo.example/TELEMETRY.md
 See each event instead of sending it: DEMO_TELEMETRY_DEBUG=1
 Opt out with DEMO_TELEMETRY=0, --no-telemetry, `demo telemetry disable` or DO_NOT_TRACK=1.
-This notice is shown only once.
+This notice is shown again only if a later version sends more.
 ";
 
 /// A project, its environment, its persisted choice, its flag, and the status line.
@@ -381,12 +390,13 @@ fn status_lines() {
             None,
             "Telemetry: disabled (via `demo telemetry disable`; enable with `demo telemetry enable`)",
         ),
+        // A choice stored before levels existed does not say what it covered.
         (
             &DEMO_OPT_IN,
             &[],
             Some("enabled"),
             None,
-            "Telemetry: enabled (via `demo telemetry enable`; disable with `demo telemetry disable` or DEMO_TELEMETRY=0)",
+            "Telemetry: enabled (via `demo telemetry enable`; this version sends interaction data, and the stored choice does not record what you were told: held back until the notice is shown again; disable with `demo telemetry disable` or DEMO_TELEMETRY=0)",
         ),
         (
             &DEMO,

@@ -67,12 +67,16 @@ impl User {
         }
     }
 
-    /// A user who already saw the first-run notice.
+    /// A user who already saw the first-run notice, and so was told of both levels.
     fn seasoned() -> User {
         let user = User::new();
         let dir = user.config();
         std::fs::create_dir_all(&dir).expect("mkdir");
-        std::fs::write(dir.join("telemetry-notice"), "shown\n").expect("write");
+        std::fs::write(
+            dir.join("telemetry-notice"),
+            r#"{"covers": {"levels": [{"name": "errors", "category": "interaction"}, {"name": "usage", "category": "interaction"}], "digest": ""}}"#,
+        )
+        .expect("write");
         user
     }
 
@@ -102,6 +106,39 @@ impl User {
             output.status.success(),
             "acme {args:?}: {}",
             String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Runs acme as [`run`](Self::run) does, but at a terminal: under util-linux
+    /// `script`, which gives it a pseudo-terminal; stdout and stderr both come back
+    /// as stdout.
+    fn run_at_terminal(&self, dir: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut line = acme().display().to_string();
+        for arg in args {
+            line.push(' ');
+            line.push_str(arg);
+        }
+        let cwd = self.home.path().join(dir);
+        std::fs::create_dir_all(&cwd).expect("mkdir");
+        let mut command = Command::new("script");
+        command
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(cwd)
+            .stdin(std::process::Stdio::null())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("ACME_CONFIG_DIR", self.config());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("script runs acme");
+        assert!(
+            output.status.success(),
+            "acme {args:?} at a terminal: {}",
+            String::from_utf8_lossy(&output.stdout)
         );
         output
     }
@@ -200,8 +237,29 @@ fn the_first_run_shows_the_notice_and_later_runs_send_the_declared_records() {
     let endpoint = server.url();
     let env = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
 
-    let first = user.run(".", &["init", "demo", "--no-git"], &env);
-    let notice = stderr(&first);
+    // Without a terminal, or in CI, no person sees the notice: nothing is shown,
+    // stored or sent.
+    for (args, env) in [
+        (&["init", "demo", "--no-git"][..], &env[..]),
+        (
+            &["init", "other", "--no-git"][..],
+            &[env[0], ("CI", "true")][..],
+        ),
+    ] {
+        let unattended = user.run(".", args, env);
+        assert_eq!(stderr(&unattended), "", "{args:?}");
+        assert!(!user.config().join("telemetry-notice").exists());
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        server.connections(),
+        0,
+        "an unattended first run sends nothing"
+    );
+    std::fs::remove_dir_all(user.home.path().join("demo")).expect("rm");
+
+    let first = user.run_at_terminal(".", &["init", "demo", "--no-git"], &env);
+    let notice = stdout(&first).replace("\r\n", "\n");
     assert!(
         notice.starts_with(
             "acme collects anonymous usage data (telemetry) to learn how it is used and where it fails.\nNothing was sent in this run."
@@ -213,7 +271,7 @@ fn the_first_run_shows_the_notice_and_later_runs_send_the_declared_records() {
         "{notice}"
     );
     assert!(
-        notice.contains("Opt out with ACME_TELEMETRY=0, --no-telemetry, `acme telemetry disable` or DO_NOT_TRACK=1."),
+        notice.contains("Opt out with ACME_TELEMETRY=0, --no-telemetry, `acme telemetry disable`, telemetry = false in acme/config.toml or DO_NOT_TRACK=1."),
         "{notice}"
     );
     std::thread::sleep(Duration::from_millis(100));
@@ -276,11 +334,11 @@ fn debug_mode_prints_the_records_and_sends_nothing() {
 #[test]
 fn status_disable_and_enable() {
     let server = Server::ok();
-    let user = User::new();
+    let user = User::seasoned();
     user.project();
     let endpoint = server.url();
     let env = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
-    let enabled = "Telemetry: enabled (via default; disable with `acme telemetry disable` or ACME_TELEMETRY=0)";
+    let enabled = "Telemetry: enabled (level usage of errors, usage; via default; disable with `acme telemetry disable` or ACME_TELEMETRY=0)";
 
     let version = stdout(&user.run(".", &["--version"], &env));
     assert_eq!(version, format!("acme 0.1.0\n{enabled}\n"));
@@ -302,11 +360,34 @@ fn status_disable_and_enable() {
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(server.connections(), 0);
 
+    let enabled = stdout(&user.run(".", &["telemetry", "enable", "--level", "errors"], &env));
+    assert_eq!(
+        enabled,
+        "Telemetry: enabled (level errors of errors, usage; via `acme telemetry enable`; disable with `acme telemetry disable` or ACME_TELEMETRY=0)\n"
+    );
     let enabled = stdout(&user.run(".", &["telemetry", "enable"], &env));
     assert_eq!(
         enabled,
-        "Telemetry: enabled (via `acme telemetry enable`; disable with `acme telemetry disable` or ACME_TELEMETRY=0)\n"
+        "Telemetry: enabled (level usage of errors, usage; via `acme telemetry enable`; disable with `acme telemetry disable` or ACME_TELEMETRY=0)\n"
     );
+    // The config file outranks the saved choice; the variable outranks both.
+    std::fs::write(user.config().join("config.toml"), "telemetry = false\n").expect("write");
+    let status = stdout(&user.run(".", &["--version"], &[]));
+    assert!(
+        status.ends_with("Telemetry: disabled (via `telemetry` in acme/config.toml)\n"),
+        "{status}"
+    );
+    std::fs::write(
+        user.config().join("config.toml"),
+        "telemetry = \"errors\"\n",
+    )
+    .expect("write");
+    let status = stdout(&user.run(".", &["--version"], &[("ACME_TELEMETRY", "usage")]));
+    assert!(
+        status.ends_with("Telemetry: enabled (level usage of errors, usage; via ACME_TELEMETRY=1; disable with `acme telemetry disable` or ACME_TELEMETRY=0)\n"),
+        "{status}"
+    );
+    std::fs::remove_file(user.config().join("config.toml")).expect("rm");
     user.run("demo", &["build"], &env);
     assert_eq!(server.wait_for(1, Duration::from_secs(2)).len(), 1);
     // The variable outranks the saved choice.

@@ -18,12 +18,12 @@ use telemetry_core::TelemetryEvent;
 use telemetry_core::runtime::{Delivery, Endpoint, HttpOptions, TelemetryBuilder};
 
 use runtime_support::server::Server;
-use runtime_support::{Command, DEMO, Ping, assert_record, builder, finished};
+use runtime_support::{Command, DEMO, Ping, SEEN_NOTICE, assert_record, builder, finished};
 
 /// A builder whose first-run notice was already shown, and its directory.
 fn seasoned(env: &[(&str, &str)]) -> (TelemetryBuilder, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(dir.path().join("telemetry-notice"), "shown\n").expect("write");
+    fs::write(dir.path().join("telemetry-notice"), SEEN_NOTICE).expect("write");
     let (builder, _) = builder(&DEMO, dir.path(), env);
     (builder, dir)
 }
@@ -154,7 +154,7 @@ fn telemetry_that_is_off_makes_zero_requests() {
     for (env, seasoned_dir) in cases {
         let dir = tempfile::tempdir().expect("tempdir");
         if seasoned_dir {
-            fs::write(dir.path().join("telemetry-notice"), "shown\n").expect("write");
+            fs::write(dir.path().join("telemetry-notice"), SEEN_NOTICE).expect("write");
         }
         let (builder, _) = builder(&DEMO, dir.path(), env);
         let telemetry = builder

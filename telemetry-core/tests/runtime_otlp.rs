@@ -19,11 +19,11 @@ use serde_json::{Map, Value, json};
 use telemetry_core::runtime::{Delivery, Endpoint, HttpOptions, Telemetry, TelemetryBuilder};
 
 use runtime_support::server::{Request, Server};
-use runtime_support::{Command, DEMO, Ping, builder, finished};
+use runtime_support::{Command, DEMO, Ping, SEEN_NOTICE, builder, finished};
 
 /// A builder whose first-run notice was already shown, with `env`, in `dir`.
 fn seasoned(dir: &std::path::Path, env: &[(&str, &str)]) -> TelemetryBuilder {
-    fs::write(dir.join("telemetry-notice"), "shown\n").expect("write");
+    fs::write(dir.join("telemetry-notice"), SEEN_NOTICE).expect("write");
     builder(&DEMO, dir, env).0
 }
 
@@ -134,7 +134,7 @@ fn without_session(mut record: Value) -> Value {
 /// What debug mode prints for the events of [`record_events`].
 fn debug_payloads(delivery: Delivery) -> Vec<Value> {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(dir.path().join("telemetry-notice"), "shown\n").expect("write");
+    fs::write(dir.path().join("telemetry-notice"), SEEN_NOTICE).expect("write");
     let (builder, captured) = builder(&DEMO, dir.path(), &[("DEMO_TELEMETRY_DEBUG", "1")]);
     let telemetry = builder.delivery(delivery).build();
     record_events(&telemetry);

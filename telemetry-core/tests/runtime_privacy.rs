@@ -8,7 +8,9 @@ mod runtime_support;
 use std::fs;
 
 use telemetry_core::runtime::privacy::{SeededRandom, randomize, sample};
-use telemetry_core::runtime::{ConsentModel, Delivery, EventInfo, OptOut, OptOutKind, ProjectInfo};
+use telemetry_core::runtime::{
+    Automation, ConsentModel, Delivery, EventInfo, OptOut, OptOutKind, ProjectInfo,
+};
 use telemetry_core::{Category, FieldMeta, Noise, PayloadValue, TelemetryEvent, ValueKind};
 
 use runtime_support::builder;
@@ -102,7 +104,13 @@ const PROJECT: ProjectInfo = ProjectInfo {
         name: "used",
         description: "A command was used.",
         sample_per_million: 250_000,
+        level: "",
+        expires: None,
     }],
+    levels: &[],
+    config_file: None,
+    automation: Automation::Strict,
+    digest: "",
 };
 
 /// The true distribution of the simulation: command shares, share of `ok`, and

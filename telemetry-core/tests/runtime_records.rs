@@ -10,12 +10,12 @@ use std::time::{Duration, SystemTime};
 use telemetry_core::TelemetryEvent;
 use telemetry_core::runtime::{Delivery, utc_hour};
 
-use runtime_support::{Command, DEMO, Ping, assert_record, builder, finished};
+use runtime_support::{Command, DEMO, Ping, SEEN_NOTICE, assert_record, builder, finished};
 
 /// A configuration directory where the first-run notice was already shown.
 fn seasoned_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(dir.path().join("telemetry-notice"), "shown\n").expect("write");
+    fs::write(dir.path().join("telemetry-notice"), SEEN_NOTICE).expect("write");
     dir
 }
 

@@ -91,7 +91,7 @@ fn a_drifted_copy_names_the_yaml_line_and_the_rust_line() {
         "the Rust line:\n{out}"
     );
     assert!(
-        out.contains("[telemetry.yaml:81:15]"),
+        out.contains("[telemetry.yaml:90:15]"),
         "the YAML line:\n{out}"
     );
     // The data dictionary no longer matches the manifest either.

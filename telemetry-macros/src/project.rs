@@ -18,7 +18,11 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use telemetry_manifest::{ConsentModel, ContextField, ValidManifest, line_column};
+use sha2::{Digest, Sha256};
+use telemetry_manifest::{
+    Automation, Category, ConfigFormat, ConsentModel, ContextField, Expiry, ValidManifest,
+    line_column,
+};
 
 use crate::event::manifest;
 
@@ -110,6 +114,10 @@ fn with_placeholder(error: TokenStream) -> TokenStream {
             contact: ::core::option::Option::None,
             opt_out: &[],
             events: &[],
+            levels: &[],
+            config_file: ::core::option::Option::None,
+            automation: ::telemetry_core::__private::Automation::Strict,
+            digest: "",
         }
     }}
 }
@@ -176,14 +184,59 @@ fn project_info(valid: &ValidManifest, shown: &str, source: &str) -> Result<Toke
             .map_or("", |text| text.value.as_str());
         // Millionths, at least 1: validation keeps the rate in (0, 1].
         let sample_per_million = ((event.sample_rate * 1e6).round() as u32).clamp(1, 1_000_000);
+        let level = event.level.as_ref().map_or("", |text| text.value.as_str());
+        let expires = match event.expires.as_ref().map(|e| &e.value) {
+            Some(Expiry::On(date)) => {
+                let text = date.to_string();
+                let day = u32::try_from(date.days_since_epoch()).unwrap_or(u32::MAX);
+                quote!(::core::option::Option::Some(
+                    ::telemetry_core::__private::ExpiryDate { date: #text, day: #day }
+                ))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
         quote! {
             ::telemetry_core::__private::EventInfo {
                 name: #name,
                 description: #description,
                 sample_per_million: #sample_per_million,
+                level: #level,
+                expires: #expires,
             }
         }
     });
+    let levels = valid.level_categories();
+    let level_infos = levels.iter().map(|(name, category)| {
+        let category = category_tokens(*category);
+        quote! {
+            ::telemetry_core::__private::LevelInfo {
+                name: #name,
+                category: ::telemetry_core::__private::Category::#category,
+            }
+        }
+    });
+    let config_file = match &project.config_file {
+        Some(file) => {
+            let path = file.path.value.as_str();
+            let key = file.key.value.as_str();
+            let format = match file.format {
+                ConfigFormat::Toml => quote!(Toml),
+                ConfigFormat::Yaml => quote!(Yaml),
+                ConfigFormat::Json => quote!(Json),
+            };
+            quote!(::core::option::Option::Some(::telemetry_core::__private::ConfigFile {
+                path: #path,
+                key: #key,
+                format: ::telemetry_core::__private::ConfigFormat::#format,
+            }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let automation = match project.automation {
+        Automation::Strict => quote!(Strict),
+        Automation::Allow => quote!(Allow),
+    };
+    let digest = digest(valid);
     Ok(quote! {
         ::telemetry_core::__private::ProjectInfo {
             name: #name,
@@ -199,8 +252,57 @@ fn project_info(valid: &ValidManifest, shown: &str, source: &str) -> Result<Toke
             contact: #contact,
             opt_out: &[#(#opt_out),*],
             events: &[#(#events),*],
+            levels: &[#(#level_infos),*],
+            config_file: #config_file,
+            automation: ::telemetry_core::__private::Automation::#automation,
+            digest: #digest,
         }
     })
+}
+
+fn category_tokens(category: Category) -> TokenStream {
+    match category {
+        Category::Technical => quote!(Technical),
+        Category::Interaction => quote!(Interaction),
+        Category::StoredContent => quote!(StoredContent),
+        Category::HighlySensitive => quote!(HighlySensitive),
+    }
+}
+
+/// The SHA-256 (FIPS 180-4) of the data dictionary's consent-relevant parts, as 64
+/// lowercase hex digits: a canonical JSON document (serde_json, keys in a fixed
+/// order, events sorted by name) of the consent model, the context keys, the levels
+/// with their highest category, and each event's name, level and fields (own and
+/// embedded) with their categories. Descriptions, purposes and owners are left
+/// out: rewording them sends nothing new.
+fn digest(valid: &ValidManifest) -> String {
+    let project = &valid.project;
+    let document = serde_json::json!({
+        "consent": project.consent.as_str(),
+        "context": project.context.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        "levels": valid
+            .level_categories()
+            .iter()
+            .map(|(name, category)| serde_json::json!([name, category.as_str()]))
+            .collect::<Vec<_>>(),
+        "events": valid
+            .events
+            .iter()
+            .map(|event| {
+                serde_json::json!([
+                    event.name.value,
+                    event.level.as_ref().map_or("", |l| l.value.as_str()),
+                    event
+                        .all_fields(valid)
+                        .iter()
+                        .map(|f| serde_json::json!([f.name.value, f.category.value.as_str()]))
+                        .collect::<Vec<_>>(),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    });
+    let hash = Sha256::digest(document.to_string().as_bytes());
+    hash.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -247,7 +349,7 @@ events:
             "Some (\"https://example.org/TELEMETRY.md\")",
             "OptOutKind :: Command , how : \"my-tool telemetry disable\"",
             "OptOutKind :: DoNotTrack , how : \"DO_NOT_TRACK=1\"",
-            "EventInfo { name : \"ping\" , description : \"A ping.\" , sample_per_million : 1000000u32 , }",
+            "EventInfo { name : \"ping\" , description : \"A ping.\" , sample_per_million : 1000000u32 , level : \"\" ,",
         ] {
             assert!(text.contains(expected), "{expected} missing in {text}");
         }
@@ -276,6 +378,41 @@ events:
         assert!(
             text.starts_with("project.opt_out.env is `MY_TOOL_TELEMETRY=1`"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn levels_expiry_config_file_and_digest_reach_the_project_info() {
+        let leveled = MANIFEST
+            .replace(
+                "  consent: opt-out\n",
+                "  consent: opt-out\n  levels: [errors, usage]\n  config_file: { path: my-tool/config.json, key: telemetry }\n  automation: allow\n",
+            )
+            .replace("    owner: tests\n", "    owner: tests\n    level: errors\n");
+        let text = expand_text(&leveled);
+        for expected in [
+            "LevelInfo { name : \"errors\" , category : :: telemetry_core :: __private :: Category :: Technical , }",
+            "LevelInfo { name : \"usage\" , category : :: telemetry_core :: __private :: Category :: Technical , }",
+            "level : \"errors\"",
+            "ExpiryDate { date : \"2030-01-01\" , day : 21915u32 }",
+            "path : \"my-tool/config.json\" , key : \"telemetry\" , format : :: telemetry_core :: __private :: ConfigFormat :: Json",
+            "Automation :: Allow",
+        ] {
+            assert!(text.contains(expected), "{expected} missing in {text}");
+        }
+        let digest_of = |yaml: &str| {
+            let (valid, _) =
+                telemetry_manifest::validate(&telemetry_manifest::parse_str(yaml).expect("parses"));
+            digest(&valid)
+        };
+        let digest = digest_of(&leveled);
+        assert_eq!(digest.len(), 64);
+        assert!(text.contains(&format!("digest : \"{digest}\"")), "{text}");
+        // Rewording changes nothing a user consented to; a raised category does.
+        assert_eq!(digest_of(&leveled.replace("A ping.", "One ping.")), digest);
+        assert_ne!(
+            digest_of(&leveled.replace("category: technical", "category: interaction")),
+            digest
         );
     }
 

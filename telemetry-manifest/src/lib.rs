@@ -93,8 +93,8 @@ pub use load::{
     line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
 };
 pub use model::{
-    ByteSpan, Event, Field, FieldPrivacy, Group, Located, LocatedMap, Manifest, MetadataKey,
-    OptOut, Policy, Project, WaiverEntry,
+    ByteSpan, ConfigFile, Event, Field, FieldPrivacy, Group, Located, LocatedMap, Manifest,
+    MetadataKey, OptOut, Policy, Project, WaiverEntry,
 };
 pub use noise::{
     DEFAULT_MIN_COUNT, EPSILON_IN_PLAIN_WORDS, Epsilon, EventBudget, FieldNoise, MAX_EPSILON,
@@ -108,9 +108,11 @@ pub use rules::{
 pub use rust_types::{Forbidden, TypeClass, classify_type, type_to_string};
 pub use text::is_snake_case;
 pub use valid::{
-    EventDef, FieldDef, GroupDef, Text, ValidManifest, ValidPolicy, ValidProject, Waiver, validate,
+    EventDef, FieldDef, GroupDef, RESERVED_LEVEL_NAMES, Text, ValidConfigFile, ValidManifest,
+    ValidPolicy, ValidProject, Waiver, validate,
 };
 pub use vocab::{
-    Category, ConsentModel, ContextField, Date, Expiry, FieldType, bucket_labels,
-    format_duration_ms, format_size_bytes, parse_count_bound, parse_duration_ms, parse_size_bytes,
+    Automation, Category, ConfigFormat, ConsentModel, ContextField, Date, Expiry, FieldType,
+    bucket_labels, format_duration_ms, format_size_bytes, parse_count_bound, parse_duration_ms,
+    parse_size_bytes,
 };

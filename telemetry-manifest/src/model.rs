@@ -12,7 +12,7 @@ use serde::de::{self, MapAccess, Visitor};
 
 use crate::governance::{Alternative, Governance, GovernanceKey};
 use crate::noise::Mechanism;
-use crate::vocab::{Category, ConsentModel, ContextField, FieldType};
+use crate::vocab::{Automation, Category, ConsentModel, ContextField, FieldType};
 
 /// A byte range in the manifest's text, for diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -197,6 +197,33 @@ pub struct Project {
     /// a path in the program's distribution.
     #[serde(default)]
     pub data_dictionary: Option<Located<String>>,
+    /// The consent levels users choose from, least data first (`[errors, usage]`):
+    /// choosing a level allows its events and those of every level before it. When
+    /// given, every event names its `level`.
+    #[serde(default)]
+    pub levels: Option<Located<Vec<Located<String>>>>,
+    /// The program's own configuration file, where a user may turn telemetry off or
+    /// choose a level.
+    #[serde(default)]
+    pub config_file: Option<Located<ConfigFile>>,
+    /// What an unattended run (CI, no terminal) does before a person has seen the
+    /// notice: `strict` (the default, nothing is sent) or `allow`.
+    #[serde(default)]
+    pub automation: Option<Located<Automation>>,
+}
+
+/// The program's own configuration file and the key in it that holds the user's
+/// telemetry choice (`false`, `true`, or a level's name).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The file's path relative to the platform's configuration directory
+    /// (`~/.config` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%`
+    /// on Windows), such as `acme/config.toml`; its extension names the format:
+    /// `.toml`, `.yaml`, `.yml` or `.json`.
+    pub path: Located<String>,
+    /// The key, dotted for a nested table (`telemetry`, `privacy.telemetry`).
+    pub key: Located<String>,
 }
 
 /// The ways a user can turn telemetry off; at least one must be given.
@@ -337,6 +364,9 @@ pub struct Event {
     /// How long this event is kept, in days, when it differs from the project's.
     #[serde(default)]
     pub retention_days: Option<Located<u32>>,
+    /// The consent level the event belongs to, one of `project.levels`.
+    #[serde(default)]
+    pub level: Option<Located<String>>,
     /// The fields, by name (snake_case, the Rust field names).
     #[serde(default)]
     pub fields: LocatedMap<Field>,

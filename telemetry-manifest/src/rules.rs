@@ -531,6 +531,38 @@ The field spends 2 × 3 = 6 per day.",
         fix: "Lower the fields' `epsilon`, coarsen fields so they take fewer values, declare `privacy:` on every field sent as it is, or drop fields; raise `max_epsilon_per_day` only after a review.",
         manifest_label: "over the budget",
     }
+    UNDECLARED_LEVEL = "TL040" "undeclared-level" Error CompilerAndLinter {
+        summary: "an event names a consent level that `project.levels` does not declare",
+        why: "a user chooses among the declared levels; an event of another level would be sent under a choice that never named it",
+        details: "`project.levels` lists the consent levels users choose from, least data first, such as `[errors, usage]`; each event's `level` must be one of them. A manifest without `project.levels` has one implicit level, and its events name none.",
+        example: "```yaml\nproject:\n  levels: [errors, usage]\nevents:\n  command_finished:\n    level: everything\n```",
+        fix: "Name one of the declared levels in the event's `level`, or add the level to `project.levels` in its place in the order.",
+        manifest_label: "undeclared level",
+    }
+    MISSING_LEVEL = "TL041" "missing-level" Error CompilerAndLinter {
+        summary: "the project declares consent levels, but an event names none",
+        why: "the runtime sends an event only when the user's chosen level allows it; an event without a level could not be placed under any choice",
+        details: "When `project.levels` is given, every event names its `level`. The runtime then never records an event above the level the user chose.",
+        example: "```yaml\nproject:\n  levels: [errors, usage]\nevents:\n  command_finished:\n    description: A command ran to completion.\n```",
+        fix: "Add `level:` with one of `project.levels` to the event, the lowest level whose purpose it serves.",
+        manifest_label: "no level",
+    }
+    INVALID_LEVELS = "TL042" "invalid-levels" Error CompilerAndLinter {
+        summary: "`project.levels` is empty, repeats a level, or names one with a word that already means on or off",
+        why: "users choose a level by its name (`ACME_TELEMETRY=errors`); a repeated name or one such as `off` or `1` would make that choice mean two things",
+        details: "Levels are snake_case names, listed least data first, each once, at least one. The words `0`, `1`, `false`, `true`, `off`, `on`, `enabled`, `disabled` and `all` are taken: they turn telemetry off or on at every level.",
+        example: "```yaml\nproject:\n  levels: [errors, off]\n```",
+        fix: "List each level once, in snake_case, least data first, under a name that says what it sends (`errors`, `usage`).",
+        manifest_label: "invalid level",
+    }
+    INVALID_CONFIG_FILE = "TL043" "invalid-config-file" Error CompilerAndLinter {
+        summary: "`project.config_file` names a path or a key the runtime cannot read",
+        why: "a documented config-file opt-out that the program cannot read leaves telemetry on for a user who turned it off",
+        details: "`path` is relative to the platform's configuration directory (`~/.config` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%` on Windows), with no `..`, and ends in `.toml`, `.yaml`, `.yml` or `.json`, which names the format. `key` is a dotted path of keys (`telemetry`, `privacy.telemetry`) whose value is `false`, `true` or a level's name.",
+        example: "```yaml\nproject:\n  config_file: { path: /etc/acme.ini, key: telemetry }\n```",
+        fix: "Write the path relative to the configuration directory with a `.toml`, `.yaml`, `.yml` or `.json` extension (`acme/config.toml`), and the key as dotted names (`telemetry`).",
+        manifest_label: "unreadable",
+    }
     MISSING_GOVERNANCE = "TL044" "missing-governance" Error Linter {
         summary: "the manifest does not answer a governance question the policy requires, or an event does not say what was considered instead of collecting it",
         why: "users and reviewers cannot judge who holds their data, where, how safely and for how long, or whether the event needs to be collected at all",

@@ -26,7 +26,7 @@ use heck::ToSnakeCase;
 
 use crate::finding::{Finding, Owner};
 use crate::governance::{Alternative, GovernanceKey, ValidGovernance};
-use crate::model::{ByteSpan, Event, Located, Manifest, MetadataKey, Policy};
+use crate::model::{ByteSpan, Event, Located, Manifest, MetadataKey, Policy, Project};
 use crate::noise::DEFAULT_MIN_COUNT;
 use crate::rules::{
     self, DEFAULT_ALLOW_NEVER_EXPIRES, DEFAULT_ALLOWED_CATEGORIES, DEFAULT_MAX_COMBINATIONS,
@@ -34,7 +34,7 @@ use crate::rules::{
     DEFAULT_REQUIRED_GOVERNANCE, WaiverScope,
 };
 use crate::text::{closest, is_snake_case};
-use crate::vocab::{Category, ConsentModel, ContextField, Expiry};
+use crate::vocab::{Automation, Category, ConfigFormat, ConsentModel, ContextField, Expiry};
 
 pub use field::FieldDef;
 pub use waiver::Waiver;
@@ -83,6 +83,39 @@ impl ValidManifest {
             .retention_days
             .as_ref()
             .map_or(self.project.retention_days.value, |days| days.value)
+    }
+
+    /// Each consent level with the most sensitive data category its own events send
+    /// (fields of embedded groups included), in the order of `project.levels`; a
+    /// level without events sends `technical` at most. A manifest without levels
+    /// gives one entry, named `""`, for all its events. This is what a user's choice
+    /// of a level covers, and what the runtime compares on upgrade.
+    pub fn level_categories(&self) -> Vec<(&str, Category)> {
+        let names: Vec<&str> = if self.project.levels.is_empty() {
+            vec![""]
+        } else {
+            self.project
+                .levels
+                .iter()
+                .map(|level| level.value.as_str())
+                .collect()
+        };
+        names
+            .into_iter()
+            .map(|name| {
+                let highest = self
+                    .events
+                    .iter()
+                    .filter(|event| {
+                        name.is_empty() || event.level.as_ref().is_some_and(|l| l.value == name)
+                    })
+                    .flat_map(|event| event.all_fields(self))
+                    .map(|field| field.category.value)
+                    .max()
+                    .unwrap_or(Category::Technical);
+                (name, highest)
+            })
+            .collect()
     }
 }
 
@@ -137,9 +170,34 @@ pub struct ValidProject {
     pub context: Vec<ContextField>,
     /// Where users read the data dictionary, if written.
     pub data_dictionary: Option<Text>,
+    /// The consent levels, least data first; empty when the manifest declares none.
+    /// Names that TL042 rejects are left out.
+    pub levels: Vec<Text>,
+    /// The program's own configuration file, when declared and readable (TL043).
+    pub config_file: Option<ValidConfigFile>,
+    /// What an unattended run does before a person has seen the notice;
+    /// [`Automation::Strict`] when not written.
+    pub automation: Automation,
     /// Where the `project` section stands.
     pub span: ByteSpan,
 }
+
+/// The program's own configuration file, checked (`project.config_file`).
+#[derive(Clone, Debug)]
+pub struct ValidConfigFile {
+    /// The path relative to the platform's configuration directory, as written.
+    pub path: Text,
+    /// The dotted key, as written.
+    pub key: Text,
+    /// The format, from the path's extension.
+    pub format: ConfigFormat,
+}
+
+/// The words a level may not be named: `<NAME>_TELEMETRY` and the config file
+/// already read them as on or off at every level.
+pub const RESERVED_LEVEL_NAMES: [&str; 9] = [
+    "0", "1", "false", "true", "off", "on", "enabled", "disabled", "all",
+];
 
 /// The policy section with its defaults applied.
 #[derive(Clone, Debug)]
@@ -264,6 +322,8 @@ pub struct EventDef {
     pub expires: Option<Located<Expiry>>,
     /// Its own retention in days, if it overrides the project's.
     pub retention_days: Option<Located<u32>>,
+    /// The consent level it belongs to, as written (TL040 and TL041 check it).
+    pub level: Option<Text>,
     /// The fields, in manifest order.
     pub fields: Vec<FieldDef>,
     /// The field groups it embeds, in manifest order: each a group the manifest
@@ -373,6 +433,13 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             })
             .collect(),
         data_dictionary: project.data_dictionary.clone(),
+        levels: validate_levels(project, &mut findings),
+        config_file: validate_config_file(project, &mut findings),
+        automation: project
+            .automation
+            .as_ref()
+            .map(|a| a.value)
+            .unwrap_or_default(),
         span: manifest.project.span,
     };
 
@@ -494,6 +561,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             Some(count) => count.value,
             None => DEFAULT_MIN_COUNT,
         };
+        validate_event_level(event_name, name.span, body, &project, &mut findings);
         events.push(EventDef {
             name: name.clone(),
             span: event.span,
@@ -503,6 +571,7 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
             since: body.since.clone(),
             expires,
             retention_days: body.retention_days.clone(),
+            level: body.level.clone(),
             fields,
             waivers: resolve_waivers(body.waivers.as_ref(), WaiverScope::Event),
             groups: embedded,
@@ -554,6 +623,173 @@ pub fn validate(manifest: &Manifest) -> (ValidManifest, Vec<Finding>) {
         },
         findings,
     )
+}
+
+/// The declared consent levels that TL042 accepts; a finding for the others.
+fn validate_levels(project: &Project, findings: &mut Vec<Finding>) -> Vec<Text> {
+    let mut levels: Vec<Text> = Vec::new();
+    let Some(list) = &project.levels else {
+        return levels;
+    };
+    if list.value.is_empty() {
+        findings.push(
+            Finding::new(
+                rules::INVALID_LEVELS,
+                "`project.levels` is empty",
+                "list at least one level, least data first (`levels: [errors, usage]`), or remove `levels`",
+            )
+            .at_manifest(list.span),
+        );
+    }
+    for level in &list.value {
+        let name = level.value.as_str();
+        let problem = if RESERVED_LEVEL_NAMES
+            .iter()
+            .any(|word| word.eq_ignore_ascii_case(name))
+        {
+            Some(format!(
+                "level `{name}` is named with a word that turns telemetry on or off at every level"
+            ))
+        } else if !is_snake_case(name) {
+            Some(format!("level `{name}` is not snake_case"))
+        } else if levels.iter().any(|l| l.value == name) {
+            Some(format!(
+                "level `{name}` is listed twice in `project.levels`"
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => findings.push(
+                Finding::new(
+                    rules::INVALID_LEVELS,
+                    message,
+                    "list each level once, in snake_case, under a name that says what it sends (`errors`, `usage`)",
+                )
+                .at_manifest(level.span),
+            ),
+            None => levels.push(level.clone()),
+        }
+    }
+    levels
+}
+
+/// The program's configuration file, when TL043 accepts it; a finding otherwise.
+fn validate_config_file(project: &Project, findings: &mut Vec<Finding>) -> Option<ValidConfigFile> {
+    let declared = project.config_file.as_ref()?;
+    let path = &declared.value.path;
+    let key = &declared.value.key;
+    let help = "write the path relative to the configuration directory with a `.toml`, `.yaml`, `.yml` or `.json` extension (`acme/config.toml`), and the key as dotted names (`telemetry`)";
+    let text = path.value.as_str();
+    let absolute = text.starts_with('/')
+        || text.starts_with('\\')
+        || text.starts_with('~')
+        || text.as_bytes().get(1) == Some(&b':');
+    let problem = if text.trim().is_empty() {
+        Some((path.span, "`project.config_file.path` is empty".to_owned()))
+    } else if absolute {
+        Some((
+            path.span,
+            format!(
+                "`project.config_file.path` `{text}` is not relative to the configuration directory"
+            ),
+        ))
+    } else if text.split(['/', '\\']).any(|part| part == "..") {
+        Some((
+            path.span,
+            format!(
+                "`project.config_file.path` `{text}` leaves the configuration directory with `..`"
+            ),
+        ))
+    } else if ConfigFormat::of_path(text).is_none() {
+        Some((
+            path.span,
+            format!(
+                "`project.config_file.path` `{text}` has no `.toml`, `.yaml`, `.yml` or `.json` extension, so its format is unknown"
+            ),
+        ))
+    } else if key.value.split('.').any(|part| part.trim().is_empty()) {
+        Some((
+            key.span,
+            format!(
+                "`project.config_file.key` `{}` has an empty name in its dotted path",
+                key.value
+            ),
+        ))
+    } else {
+        None
+    };
+    if let Some((span, message)) = problem {
+        findings.push(Finding::new(rules::INVALID_CONFIG_FILE, message, help).at_manifest(span));
+        return None;
+    }
+    Some(ValidConfigFile {
+        path: path.clone(),
+        key: key.clone(),
+        format: ConfigFormat::of_path(text)?,
+    })
+}
+
+/// TL040 and TL041: the event's `level` against the declared levels.
+fn validate_event_level(
+    event: &str,
+    name_span: ByteSpan,
+    body: &Event,
+    project: &ValidProject,
+    findings: &mut Vec<Finding>,
+) {
+    let declared: Vec<&str> = project.levels.iter().map(|l| l.value.as_str()).collect();
+    match &body.level {
+        None if !declared.is_empty() => findings.push(
+            Finding::new(
+                rules::MISSING_LEVEL,
+                format!(
+                    "event `{event}` names no `level`, but the project declares levels {}",
+                    declared.join(", ")
+                ),
+                format!(
+                    "add `level:` with one of {} to the event, the lowest level whose purpose it serves",
+                    declared.join(", ")
+                ),
+            )
+            .event(event)
+            .at_manifest(name_span),
+        ),
+        Some(level) if !declared.contains(&level.value.as_str()) => {
+            let help = if declared.is_empty() {
+                format!(
+                    "declare the levels under `project.levels` (`levels: [{}]`), or remove the event's `level`",
+                    level.value
+                )
+            } else {
+                match closest(&level.value, &declared) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? Name one of {}, or add `{}` to `project.levels`",
+                        declared.join(", "),
+                        level.value
+                    ),
+                    None => format!(
+                        "name one of {}, or add `{}` to `project.levels`",
+                        declared.join(", "),
+                        level.value
+                    ),
+                }
+            };
+            findings.push(
+                Finding::new(
+                    rules::UNDECLARED_LEVEL,
+                    format!(
+                        "event `{event}` names level `{}`, which `project.levels` does not declare",
+                        level.value
+                    ),
+                    help,
+                )
+                .event(event)
+                .at_manifest(level.span),
+            );
+        }
+        _ => {}
+    }
 }
 
 /// Resolves an event's `groups:` list against the declared groups: an unknown

@@ -240,6 +240,67 @@ impl fmt::Display for ConsentModel {
     }
 }
 
+/// What a program does, before a person has seen the first-run notice, when it runs
+/// unattended: under a CI service (its well-known environment variables are set) or
+/// with stderr not a terminal on the first run. The manifest's `project.automation`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Automation {
+    /// Nothing is sent, and the notice is not stored as shown, until a person has
+    /// seen the notice at a terminal or turned telemetry on explicitly (the default:
+    /// consent that nobody saw is no consent).
+    #[default]
+    Strict,
+    /// Automated runs are treated as interactive ones: the notice is printed to
+    /// whatever stderr is and stored as shown.
+    Allow,
+}
+
+impl Automation {
+    /// The word used in the manifest: `strict` or `allow`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Automation::Strict => "strict",
+            Automation::Allow => "allow",
+        }
+    }
+}
+
+/// The format of the program's own configuration file (`project.config_file`),
+/// told by its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigFormat {
+    /// `.toml`.
+    Toml,
+    /// `.yaml` or `.yml`.
+    Yaml,
+    /// `.json`.
+    Json,
+}
+
+impl ConfigFormat {
+    /// The format of a file named `path`, from its extension (any case); `None` for
+    /// another extension.
+    pub fn of_path(path: &str) -> Option<ConfigFormat> {
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "toml" => Some(ConfigFormat::Toml),
+            "yaml" | "yml" => Some(ConfigFormat::Yaml),
+            "json" => Some(ConfigFormat::Json),
+            _ => None,
+        }
+    }
+
+    /// `toml`, `yaml` or `json`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConfigFormat::Toml => "toml",
+            ConfigFormat::Yaml => "yaml",
+            ConfigFormat::Json => "json",
+        }
+    }
+}
+
 /// One piece of coarse context a program may attach to every event it sends, listed
 /// in the manifest's `project.context`; nothing else is attached.
 ///

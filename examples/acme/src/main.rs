@@ -28,6 +28,7 @@ commands:
   test                            build, then run the tests in tests/
   clean                           remove the build output (target/)
   telemetry enable|disable|status turn telemetry on or off for good, or show its status
+  telemetry enable --level LEVEL  turn telemetry on up to LEVEL: errors, or usage
 
 options:
   --no-telemetry      send no telemetry for this run
@@ -37,7 +38,8 @@ options:
   -V, --version       print the version and the telemetry status
 
 telemetry: acme reports the events listed in telemetry.yaml (see TELEMETRY.md); turn
-it off with `acme telemetry disable`, --no-telemetry, ACME_TELEMETRY=0 or DO_NOT_TRACK=1";
+it off with `acme telemetry disable`, --no-telemetry, ACME_TELEMETRY=0, DO_NOT_TRACK=1
+or `telemetry = false` in acme/config.toml; choose a level with ACME_TELEMETRY=errors";
 
 /// A parsed command line.
 struct Args {
@@ -55,7 +57,11 @@ enum Parsed {
     Run(Args),
     Help { no_telemetry: bool },
     Version { no_telemetry: bool },
-    Telemetry { action: String, no_telemetry: bool },
+    Telemetry {
+        action: String,
+        level: Option<String>,
+        no_telemetry: bool,
+    },
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
@@ -64,7 +70,13 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let (mut no_telemetry, mut print_telemetry, mut help) = (false, false, false);
     let (mut version, mut telemetry_command, mut telemetry_action) = (false, false, None);
     let mut dir = None;
+    let (mut level, mut expect_level) = (None, false);
     for arg in args {
+        if expect_level {
+            level = Some(arg);
+            expect_level = false;
+            continue;
+        }
         match arg.as_str() {
             "-h" | "--help" => help = true,
             "-V" | "--version" => version = true,
@@ -73,6 +85,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             "--release" => release = true,
             "--lib" => library = true,
             "--no-git" => no_git = true,
+            "--level" if telemetry_action.as_deref() == Some("enable") => expect_level = true,
             flag if flag.starts_with('-') => {
                 return Err(format!("unknown option `{flag}`"));
             }
@@ -100,12 +113,16 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             word => return Err(format!("unexpected argument `{word}`")),
         }
     }
+    if expect_level {
+        return Err("--level needs a level: errors or usage".to_owned());
+    }
     if version {
         return Ok(Parsed::Version { no_telemetry });
     }
     if telemetry_command && !help {
         return Ok(Parsed::Telemetry {
             action: telemetry_action.unwrap_or_else(|| "status".to_owned()),
+            level,
             no_telemetry,
         });
     }
@@ -154,9 +171,10 @@ fn main() -> ExitCode {
         }
         Ok(Parsed::Telemetry {
             action,
+            level,
             no_telemetry,
         }) => {
-            return match telemetry::command(&action, no_telemetry) {
+            return match telemetry::command(&action, level.as_deref(), no_telemetry) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("error: {message}");

@@ -1,14 +1,18 @@
 //! acme's telemetry, on the telemetry-core runtime.
 //!
-//! Whether it is on is decided, first match wins, by `--no-telemetry`,
-//! `ACME_TELEMETRY=0|1`, `DO_NOT_TRACK=1`, the choice saved by `acme telemetry
-//! enable|disable`, then the manifest's default (`opt-out`: on, after a first-run
-//! notice). `ACME_TELEMETRY_DEBUG=1` (or `--print-telemetry`) prints every record to
-//! stderr instead of sending it.
+//! Whether it is on, and at which level (`errors`, or `usage` which includes
+//! `errors`), is decided, first match wins, by `--no-telemetry`,
+//! `ACME_TELEMETRY=0|1|errors|usage`, `DO_NOT_TRACK=1`, `telemetry = false|true|"errors"`
+//! in `acme/config.toml` under the configuration directory, the choice saved by
+//! `acme telemetry enable [--level errors]|disable`, then the manifest's default
+//! (`opt-out`: on, after a first-run notice that a CI run or a run without a
+//! terminal never counts as seen). `ACME_TELEMETRY_DEBUG=1` (or `--print-telemetry`)
+//! prints every record to stderr instead of sending it.
 //!
 //! acme keeps the saved choice and the notice marker in its configuration directory:
-//! `ACME_CONFIG_DIR` when set, else the user's (`~/.config/acme` on Linux). Records
-//! go, first match wins:
+//! `ACME_CONFIG_DIR` when set, else the user's (`~/.config/acme` on Linux); it reads
+//! `acme/config.toml` under `ACME_CONFIG_HOME` when set, else under the platform's
+//! configuration directory (`~/.config` on Linux). Records go, first match wins:
 //!
 //! - with the `otlp` feature, to the OpenTelemetry Collector named by
 //!   `ACME_TELEMETRY_OTLP_ENDPOINT` (such as `http://127.0.0.1:4318/v1/logs`), as
@@ -35,6 +39,8 @@ pub const PROJECT: ProjectInfo = telemetry_core::manifest_project!();
 
 /// The command that turns telemetry on.
 const ENABLE: &str = "acme telemetry enable";
+/// The command that turns telemetry off.
+const DISABLE: &str = "acme telemetry disable";
 
 /// How long acme waits at exit for records to leave, at most: 5 ms. What is left
 /// then stays in the spool file for the next run.
@@ -46,7 +52,12 @@ pub fn builder(no_telemetry: bool, print: bool) -> TelemetryBuilder {
     let builder = TelemetryBuilder::new(&PROJECT)
         .cli_flag(no_telemetry.then_some(false))
         .debug(print)
-        .enable_command(ENABLE);
+        .enable_command(ENABLE)
+        .disable_command(DISABLE);
+    let builder = match std::env::var_os("ACME_CONFIG_HOME") {
+        Some(dir) if !dir.is_empty() => builder.config_home(dir),
+        _ => builder,
+    };
     match std::env::var_os("ACME_CONFIG_DIR") {
         Some(dir) if !dir.is_empty() => builder.config_dir(dir),
         _ => builder,
@@ -141,16 +152,17 @@ mod client {
     }
 }
 
-/// `acme telemetry enable|disable|status`: prints the status line, after saving the
-/// choice for `enable` and `disable`.
+/// `acme telemetry enable [--level LEVEL]|disable|status`: prints the status line,
+/// after saving the choice for `enable` and `disable`.
 ///
 /// # Errors
-/// When the choice cannot be saved.
-pub fn command(action: &str, no_telemetry: bool) -> Result<(), String> {
+/// When the choice cannot be saved, or `level` is not one of the manifest's.
+pub fn command(action: &str, level: Option<&str>, no_telemetry: bool) -> Result<(), String> {
     let builder = builder(no_telemetry, false);
-    let saved = match action {
-        "enable" => builder.enable(),
-        "disable" => builder.disable(),
+    let saved = match (action, level) {
+        ("enable", Some(level)) => builder.enable_level(level),
+        ("enable", None) => builder.enable(),
+        ("disable", _) => builder.disable(),
         _ => {
             println!("{}", builder.status_line());
             if let Some(dir) = builder.config_path() {

@@ -7,10 +7,17 @@
 //! that is sent is decided by the manifest and the user's choice:
 //!
 //! - **Consent** ([`Consent`]), first match wins: the program's command-line flag,
-//!   `<NAME>_TELEMETRY=0|1|false|true|off|on`, `DO_NOT_TRACK`, the choice persisted
-//!   by [`TelemetryBuilder::enable`] / [`TelemetryBuilder::disable`] in the user's
-//!   configuration directory, then the manifest's consent model. When telemetry is
-//!   off, [`Telemetry::record`] returns at once and nothing is written or sent.
+//!   `<NAME>_TELEMETRY=0|1|false|true|off|on|<level>`, `DO_NOT_TRACK`, the
+//!   program's own config file (`project.config_file`), the choice persisted by
+//!   [`TelemetryBuilder::enable`] / [`TelemetryBuilder::enable_level`] /
+//!   [`TelemetryBuilder::disable`] in the user's configuration directory, then the
+//!   manifest's consent model. When telemetry is off, [`Telemetry::record`] returns
+//!   at once and nothing is written or sent. An event above the chosen level
+//!   (`project.levels`), past its `expires` date, or of a level that sends more than
+//!   the stored choice covered is dropped before it is counted.
+//! - **Unattended runs**: under the manifest's strict automation policy, a run with
+//!   a CI service's variables set ([`CI_VARIABLES`]) or stderr not a terminal never
+//!   shows the notice nor counts it as seen, and sends nothing it would announce.
 //! - **First-run notice**: the first time telemetry would be on by default (the
 //!   `opt-out` model), the program prints to stderr what is collected, where the
 //!   data dictionary is and how to opt out, stores that it did, and records nothing
@@ -39,7 +46,9 @@
 //! # const PROJECT: ProjectInfo = ProjectInfo { name: "acme", env_var: "ACME_TELEMETRY",
 //! #     debug_env_var: "ACME_TELEMETRY_DEBUG", program_version: "1.4.2",
 //! #     consent: telemetry_core::runtime::ConsentModel::OptOut, context: &[],
-//! #     data_dictionary: None, contact: None, opt_out: &[], events: &[] };
+//! #     data_dictionary: None, contact: None, opt_out: &[], events: &[], levels: &[],
+//! #     config_file: None, automation: telemetry_core::runtime::Automation::Strict,
+//! #     digest: "" };
 //! // const PROJECT: ProjectInfo = telemetry_core::manifest_project!();
 //! let builder = TelemetryBuilder::new(&PROJECT)
 //!     .cli_flag(None) // Some(false) for --no-telemetry
@@ -51,6 +60,7 @@
 //! ```
 
 mod aggregate;
+mod config_file;
 mod consent;
 mod context;
 mod notice;
@@ -69,22 +79,25 @@ use std::time::{Duration, Instant};
 
 use crate::{FieldMeta, PayloadValue, TelemetryEvent, Version};
 
-pub use consent::{Consent, ConsentSource, parse_switch};
+pub use consent::{CI_VARIABLES, Consent, ConsentSource, HeldLevel, parse_switch};
 pub use context::utc_hour;
-pub use project::{ConsentModel, ContextField, EventInfo, OptOut, OptOutKind, ProjectInfo};
+pub use project::{
+    Automation, ConfigFile, ConfigFormat, ConsentModel, ContextField, EventInfo, ExpiryDate,
+    LevelInfo, OptOut, OptOutKind, ProjectInfo,
+};
 pub use sink::client::{HttpClient, HttpError};
 pub use sink::endpoint::{Endpoint, EndpointError};
 pub use sink::network::HttpOptions;
 
 use aggregate::{Aggregator, Key, Values};
-use consent::Env;
+use consent::{Env, Gate, Inputs};
 use context::{ContextValues, Session};
 use privacy::Privacy;
 use sink::debug::DebugSink;
 use sink::network::{Format, NetworkSink};
 use sink::spool::{SPOOL_FILE, Spool, SpoolSink};
 use sink::{Counters, Output, Sink, write_out};
-use store::Store;
+use store::{Coverage, Store};
 
 /// How long [`Telemetry`]'s `Drop` waits for a network sink to deliver at most:
 /// 5 ms. What is not delivered by then goes to the spool file, for the next run;
@@ -150,9 +163,21 @@ pub struct Resolution {
     pub consent: Consent,
     /// Whether debug mode is on (`<NAME>_TELEMETRY_DEBUG`).
     pub debug: bool,
-    /// Whether the next [`TelemetryBuilder::build`] shows the first-run notice (and so
-    /// records nothing, unless in debug mode).
+    /// Whether the next [`TelemetryBuilder::build`] shows the notice: the first-run
+    /// notice (that run records nothing, unless in debug mode), or the notice again
+    /// because this version sends more than the stored choice covered.
     pub notice_due: bool,
+    /// Whether the notice has never been shown (under the default consent).
+    pub first_run: bool,
+    /// Why this run counts as unattended (a CI service's variable, or stderr not a
+    /// terminal), when it does.
+    pub automated: Option<String>,
+    /// Whether the notice is due but withheld: an unattended run under the strict
+    /// automation policy shows nothing, stores nothing and sends nothing the user
+    /// was not told of.
+    pub notice_withheld: bool,
+    /// The levels held back until the notice is shown again, with the reason.
+    pub held_levels: Vec<HeldLevel>,
     /// Problems met on the way, each a sentence without trailing period: values that
     /// decided nothing, unreadable files. Printed in debug mode.
     pub problems: Vec<String>,
@@ -198,8 +223,11 @@ pub struct TelemetryBuilder {
     spool_max_bytes: u64,
     network: Option<Network>,
     enable_command: Option<String>,
+    disable_command: Option<String>,
     aggregate_capacity: usize,
     privacy_seed: Option<u64>,
+    config_home: Option<PathBuf>,
+    terminal: Option<bool>,
 }
 
 impl TelemetryBuilder {
@@ -220,8 +248,11 @@ impl TelemetryBuilder {
             spool_max_bytes: DEFAULT_SPOOL_MAX_BYTES,
             network: None,
             enable_command: None,
+            disable_command: None,
             aggregate_capacity: DEFAULT_AGGREGATE_CAPACITY,
             privacy_seed: None,
+            config_home: None,
+            terminal: None,
         }
     }
 
@@ -375,6 +406,30 @@ impl TelemetryBuilder {
         self
     }
 
+    /// The command that turns telemetry off, such as `acme telemetry disable`, named
+    /// in the persisted choice's comment; the manifest's `opt_out.command` when not
+    /// set.
+    pub fn disable_command(mut self, command: impl Into<String>) -> Self {
+        self.disable_command = Some(command.into());
+        self
+    }
+
+    /// Reads the manifest's `project.config_file` relative to `dir` instead of the
+    /// platform's configuration directory. For tests.
+    pub fn config_home(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config_home = Some(dir.into());
+        self
+    }
+
+    /// Whether a person may read stderr: `true` for a terminal. By default, whether
+    /// stderr is a terminal (`std::io::IsTerminal`); with [`env_vars`](Self::env_vars)
+    /// or [`stderr`](Self::stderr) set, `true`, so a test states an unattended run
+    /// explicitly. An unattended first run is subject to the automation policy.
+    pub fn terminal(mut self, is_terminal: bool) -> Self {
+        self.terminal = Some(is_terminal);
+        self
+    }
+
     /// The most distinct (event, field values, hour) keys the local aggregator
     /// counts at once; events of further keys are dropped and counted.
     pub fn aggregate_capacity(mut self, keys: usize) -> Self {
@@ -412,15 +467,20 @@ impl TelemetryBuilder {
     }
 
     /// Resolves consent, debug mode and whether the notice is due, reading the
-    /// environment and the configuration directory but writing nothing.
+    /// environment, the program's config file and the configuration directory but
+    /// writing nothing.
     pub fn resolve(&self) -> Resolution {
         let store = self.store();
         let mut problems = Vec::new();
-        let consent = consent::resolve(
-            self.project,
-            self.cli_flag,
-            &self.env,
-            &store,
+        let config_base = self.config_home.clone().or_else(config_file::default_base);
+        let (consent, persisted) = consent::resolve(
+            &Inputs {
+                project: self.project,
+                flag: self.cli_flag,
+                env: &self.env,
+                store: &store,
+                config_base: config_base.as_deref(),
+            },
             &mut problems,
         );
         let debug = self.debug_flag
@@ -438,19 +498,35 @@ impl TelemetryBuilder {
                     }
                 },
             };
-        let notice_due = consent.enabled
-            && consent.source == ConsentSource::Default
-            && match store.notice_shown() {
-                Ok(shown) => !shown,
-                Err(problem) => {
-                    problems.push(problem);
-                    true
-                }
-            };
+        let notice = if consent.enabled {
+            store.notice_state().unwrap_or_else(|problem| {
+                problems.push(problem);
+                None
+            })
+        } else {
+            None
+        };
+        let terminal = self.terminal.unwrap_or_else(|| {
+            matches!(self.env, Env::Fixed(_)) || self.out.is_some() || {
+                use std::io::IsTerminal;
+                io::stderr().is_terminal()
+            }
+        });
+        let plan = consent::plan(
+            self.project,
+            &consent,
+            persisted.as_ref(),
+            &notice,
+            consent::automated(&self.env, terminal),
+        );
         Resolution {
             consent,
             debug,
-            notice_due,
+            notice_due: plan.notice_due && !plan.withheld,
+            first_run: plan.first_run,
+            automated: plan.automated,
+            notice_withheld: plan.withheld,
+            held_levels: plan.held,
             problems,
         }
     }
@@ -463,11 +539,9 @@ impl TelemetryBuilder {
     /// The status line for `--version`, `--help` and a `status` command, such as
     /// `Telemetry: enabled (via default; disable with `acme telemetry disable` or ACME_TELEMETRY=0)`.
     pub fn status_line(&self) -> String {
-        let resolution = self.resolve();
         consent::status_line(
             self.project,
-            resolution.consent,
-            resolution.debug,
+            &self.resolve(),
             self.enable_command.as_deref(),
         )
     }
@@ -475,31 +549,72 @@ impl TelemetryBuilder {
     /// The first-run notice's text: what is collected, where the data dictionary
     /// is, and how to opt out; several lines, ending in a newline.
     pub fn notice_text(&self) -> String {
-        notice::notice_text(self.project)
+        notice::notice_text(self.project, &[])
     }
 
-    /// Persists the choice to turn telemetry on (for an `enable` command), and
-    /// stores the notice as shown, since the user chose knowingly. Returns the
-    /// consent now in force, which a flag or an environment variable may still
-    /// outrank.
+    /// Persists the choice to turn telemetry on at every level (for an `enable`
+    /// command), and stores the notice as shown, since the user chose knowingly;
+    /// both record what this version sends. Returns the consent now in force, which
+    /// a flag, an environment variable or the config file may still outrank.
     ///
     /// # Errors
     /// When the user has no configuration directory or it cannot be written.
     pub fn enable(&self) -> io::Result<Consent> {
-        let store = self.store();
-        store.write_choice(true, self.project.name)?;
-        store.mark_notice_shown(self.project.name)?;
-        Ok(self.consent())
+        self.persist(true, None)
+    }
+
+    /// As [`enable`](Self::enable), up to the level called `level` (for
+    /// `enable --level errors`).
+    ///
+    /// # Errors
+    /// `InvalidInput` naming the declared levels when `level` is not one of them;
+    /// otherwise as [`enable`](Self::enable).
+    pub fn enable_level(&self, level: &str) -> io::Result<Consent> {
+        let Some(index) = self.project.level_index(level) else {
+            let names: Vec<&str> = self.project.levels.iter().map(|l| l.name).collect();
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                if self.project.has_levels() {
+                    format!(
+                        "`{level}` is not a telemetry level of {}; choose one of {}",
+                        self.project.name,
+                        names.join(", ")
+                    )
+                } else {
+                    format!("{} declares no telemetry levels", self.project.name)
+                },
+            ));
+        };
+        self.persist(true, Some(self.project.levels[index].name))
     }
 
     /// Persists the choice to turn telemetry off (for a `disable` command). Nothing
-    /// is sent about it. Returns the consent now in force, which a flag or an
-    /// environment variable may still outrank.
+    /// is sent about it, and it outlasts every upgrade. Returns the consent now in
+    /// force, which a flag or an environment variable may still outrank.
     ///
     /// # Errors
     /// When the user has no configuration directory or it cannot be written.
     pub fn disable(&self) -> io::Result<Consent> {
-        self.store().write_choice(false, self.project.name)?;
+        self.persist(false, None)
+    }
+
+    fn persist(&self, enabled: bool, level: Option<&str>) -> io::Result<Consent> {
+        let store = self.store();
+        let covers = Coverage::of(self.project);
+        let commands: Vec<&str> = self
+            .enable_command
+            .as_deref()
+            .into_iter()
+            .chain(
+                self.disable_command
+                    .as_deref()
+                    .or_else(|| self.project.opt_out(OptOutKind::Command)),
+            )
+            .collect();
+        store.write_choice(enabled, level, &covers, self.project.name, &commands)?;
+        if enabled {
+            store.mark_notice_shown(self.project.name, &covers)?;
+        }
         Ok(self.consent())
     }
 
@@ -570,27 +685,30 @@ impl TelemetryBuilder {
     /// telemetry off or silent.
     pub fn build(mut self) -> Telemetry {
         let resolution = self.resolve();
-        let Resolution {
-            consent,
-            debug,
-            notice_due,
-            mut problems,
-        } = resolution;
         let out = self.output();
         let project = self.project;
         let store = self.store();
+        let consent = resolution.consent;
+        let debug = resolution.debug;
+        let mut problems = resolution.problems.clone();
         let mut recording = consent.enabled;
-        if notice_due {
-            write_out(&out, &self.notice_text());
-            if let Err(error) = store.mark_notice_shown(project.name) {
+        if resolution.notice_due {
+            write_out(&out, &notice::notice_text(project, &resolution.held_levels));
+            if let Err(error) = store.mark_notice_shown(project.name, &Coverage::of(project)) {
                 problems.push(format!(
-                    "cannot store that the notice was shown ({error}); it will be shown again, and nothing sent"
+                    "cannot store that the notice was shown ({error}); it will be shown again, and nothing new sent"
                 ));
             }
-            // The run that shows the notice sends nothing; in debug mode nothing is
-            // sent anyway, and the records are printed.
-            recording = debug;
         }
+        // The levels the notice announces are held back in this run, shown or not.
+        let held = &resolution.held_levels;
+        if resolution.first_run && (resolution.notice_due || resolution.notice_withheld) {
+            // The run that shows the notice sends nothing, nor does one that may not
+            // show it; in debug mode nothing is sent anyway, and the records are printed.
+            recording = debug && resolution.notice_due;
+        }
+        let today = context::current_hour() / 24;
+        let (gate, notes) = Gate::new(project, &consent, held, today);
         let counters = Arc::new(Counters::default());
         let hour = context::current_hour();
         let session = if recording && project.context.contains(&ContextField::SessionId) {
@@ -615,13 +733,17 @@ impl TelemetryBuilder {
             problems.extend(problem);
             privacy
         });
-        let status = consent::status_line(project, consent, debug, self.enable_command.as_deref());
+        let status = consent::status_line(project, &resolution, self.enable_command.as_deref());
         if debug {
             let mut text = String::new();
             for problem in &problems {
                 text.push_str(&format!("telemetry: {problem}\n"));
             }
-            if !recording {
+            if recording {
+                for note in &notes {
+                    text.push_str(&format!("telemetry: {note}\n"));
+                }
+            } else {
                 text.push_str(&format!(
                     "telemetry: {}; nothing is recorded in this run\n",
                     status.trim_start_matches("Telemetry: ")
@@ -629,8 +751,10 @@ impl TelemetryBuilder {
             }
             write_out(&out, &text);
         }
+        let notice_due = resolution.notice_due;
         let active = privacy.map(|privacy| {
             Box::new(Active {
+                gate,
                 delivery: self.delivery,
                 debug,
                 out,
@@ -671,6 +795,8 @@ pub struct Telemetry {
 }
 
 struct Active {
+    /// Drops the events of levels not chosen, held back or expired.
+    gate: Gate,
     delivery: Delivery,
     debug: bool,
     out: Output,
@@ -777,6 +903,9 @@ impl std::fmt::Debug for Telemetry {
 
 impl Active {
     fn record(&self, event: &'static str, visit: VisitFields<'_>) {
+        if self.gate.blocks(event) {
+            return;
+        }
         self.recorded.fetch_add(1, Ordering::Relaxed);
         // Sampling, then each field's mechanism, before anything is counted or sent.
         match self.privacy.sampled(event) {

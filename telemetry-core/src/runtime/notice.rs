@@ -3,31 +3,71 @@
 //!
 //! It is printed to stderr the first time telemetry would be on by default (the
 //! manifest's `opt-out` model), once: a marker file in the configuration directory
-//! records that it was shown. The run that shows it records nothing.
+//! records that it was shown, and what it told. The run that shows it records
+//! nothing. It is shown again, opening with what changed, when a version sends more
+//! than the stored choice covered; the levels held back are not recorded in that
+//! run.
 
 use std::fmt::Write as _;
 
-use super::consent::or_list;
+use super::consent::{HeldLevel, or_list};
 use super::project::{ContextField, OptOutKind, ProjectInfo};
 
-/// The notice's text, several lines ending in a newline.
-pub(crate) fn notice_text(project: &ProjectInfo) -> String {
+/// The notice's text, several lines ending in a newline; `held` are the levels that
+/// make it shown again (empty for the first-run notice).
+pub(crate) fn notice_text(project: &ProjectInfo, held: &[HeldLevel]) -> String {
     let name = project.name;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{name} collects anonymous usage data (telemetry) to learn how it is used and where it fails."
-    );
-    let _ = writeln!(
-        out,
-        "Nothing was sent in this run. From the next run on, {name} may send these events:"
-    );
+    if held.is_empty() {
+        let _ = writeln!(
+            out,
+            "{name} collects anonymous usage data (telemetry) to learn how it is used and where it fails."
+        );
+        let _ = writeln!(
+            out,
+            "Nothing was sent in this run. From the next run on, {name} may send these events:"
+        );
+    } else {
+        let reasons: Vec<String> = held.iter().map(|h| h.reason.clone()).collect();
+        let _ = writeln!(
+            out,
+            "This version of {name} sends more telemetry than you were told: {}.",
+            or_list(&reasons).replace(" or ", " and ")
+        );
+        let _ = writeln!(
+            out,
+            "None of it was sent in this run. From the next run on, {name} may send these events:"
+        );
+    }
     for event in project.events {
-        if event.description.is_empty() {
-            let _ = writeln!(out, "  - {}", event.name);
+        let level = if project.has_levels() {
+            format!(" [{}]", event.level)
         } else {
-            let _ = writeln!(out, "  - {}: {}", event.name, event.description);
+            String::new()
+        };
+        if event.description.is_empty() {
+            let _ = writeln!(out, "  - {}{level}", event.name);
+        } else {
+            let _ = writeln!(out, "  - {}{level}: {}", event.name, event.description);
         }
+    }
+    if project.has_levels() {
+        let levels: Vec<String> = project
+            .levels
+            .iter()
+            .map(|l| format!("{} ({})", l.name, l.category.as_str()))
+            .collect();
+        let first = project.levels[0].name;
+        let mut ways = vec![format!("{}={first}", project.env_var)];
+        if let Some(file) = &project.config_file {
+            ways.push(format!("`{}` in {}", file.key, file.path));
+        }
+        let _ = writeln!(
+            out,
+            "Levels, least data first: {}; each includes the ones before it. Choose one with {}.",
+            levels.join(", "),
+            or_list(&ways)
+        );
     }
     if !project.context.is_empty() {
         let context: Vec<String> = project
@@ -69,7 +109,10 @@ pub(crate) fn notice_text(project: &ProjectInfo) -> String {
     if !ways.is_empty() {
         let _ = writeln!(out, "Opt out with {}.", or_list(&ways));
     }
-    let _ = writeln!(out, "This notice is shown only once.");
+    let _ = writeln!(
+        out,
+        "This notice is shown again only if a later version sends more."
+    );
     out
 }
 

@@ -17,6 +17,12 @@ use telemetry_core::{DurationBucket, TelemetryValue, telemetry_event};
 /// The manifest's project, opt-out.
 pub const DEMO: ProjectInfo = telemetry_core::manifest_project!();
 
+/// A notice marker by which the user was told of everything the demo sends: its
+/// one level at any category.
+pub const SEEN_NOTICE: &str = r#"# demo showed its telemetry notice
+{"covers": {"levels": [{"name": "", "category": "highly_sensitive"}], "digest": ""}}
+"#;
+
 /// The same project, opt-in.
 pub const DEMO_OPT_IN: ProjectInfo = ProjectInfo {
     consent: ConsentModel::OptIn,

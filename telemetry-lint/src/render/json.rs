@@ -79,6 +79,16 @@ struct Project<'a> {
     context: Vec<ContextEntry>,
     retention_days: u32,
     data_dictionary: Option<&'a str>,
+    /// The consent levels, least data first, each with the most sensitive category
+    /// its events send; left out when the manifest declares none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    levels: Vec<LevelEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct LevelEntry<'a> {
+    name: &'a str,
+    category: &'static str,
 }
 
 #[derive(Serialize)]
@@ -123,6 +133,9 @@ pub(crate) struct Event<'a> {
     owner: Option<&'a str>,
     since: Option<&'a str>,
     expires: Option<String>,
+    /// The event's consent level; left out when the manifest declares none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'a str>,
     retention_days: u32,
     retention_is_default: bool,
     categories: Vec<&'static str>,
@@ -194,6 +207,18 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
                 .collect(),
             retention_days: project.retention_days.value,
             data_dictionary: project.data_dictionary.as_ref().map(|t| t.value.as_str()),
+            levels: if project.levels.is_empty() {
+                Vec::new()
+            } else {
+                manifest
+                    .level_categories()
+                    .into_iter()
+                    .map(|(name, category)| LevelEntry {
+                        name,
+                        category: category.as_str(),
+                    })
+                    .collect()
+            },
         },
         policy: Policy {
             max_retention_days: manifest.policy.max_retention_days,
@@ -286,6 +311,7 @@ pub(crate) fn event_entry<'a>(manifest: &'a ValidManifest, event: &'a EventDef) 
         owner: text(&event.owner),
         since: text(&event.since),
         expires: event.expires.as_ref().map(|e| expiry_text(e.value)),
+        level: event.level.as_ref().map(|l| l.value.as_str()),
         retention_days: manifest.retention_days(event),
         retention_is_default: event.retention_days.is_none(),
         categories: categories.iter().map(|c| c.as_str()).collect(),

@@ -110,6 +110,40 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
         );
     }
 
+    if !project.levels.is_empty() {
+        out.push_str("## Levels\n\n");
+        out.push_str("You choose how much is sent. Each level includes the ones before it; an event above the level you chose is never recorded:\n\n");
+        for (name, category) in manifest.level_categories() {
+            let events: Vec<String> = manifest
+                .events
+                .iter()
+                .filter(|e| e.level.as_ref().is_some_and(|l| l.value == name))
+                .map(|e| format!("[`{0}`](#{0})", e.name.value))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- `{name}`: {}; at most {} data",
+                if events.is_empty() {
+                    "no events".to_owned()
+                } else {
+                    events.join(", ")
+                },
+                category.as_str()
+            );
+        }
+        let env = telemetry_manifest::text::telemetry_env_var(&project.name.value);
+        let first = &project.levels[0].value;
+        let _ = write!(out, "\nChoose one with `{env}={first}`");
+        if let Some(file) = &project.config_file {
+            let _ = write!(
+                out,
+                ", or `{} = \"{first}\"` in `{}` in your configuration directory",
+                file.key.value, file.path.value
+            );
+        }
+        out.push_str(". A version that sends a new level, or more sensitive data at a level, asks again before it sends any of it.\n\n");
+    }
+
     out.push_str("## See every record before it is sent\n\n");
     for line in words::debug_mode(project) {
         let _ = writeln!(out, "{}\n", line_text(&line));
@@ -377,6 +411,9 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
         |t: &Option<telemetry_manifest::Text>| text_or(t.as_ref().map(|t| t.value.as_str()));
     let _ = writeln!(out, "- Purpose: {}", field(&event.purpose));
     let _ = writeln!(out, "- Owner: {}", field(&event.owner));
+    if let Some(level) = &event.level {
+        let _ = writeln!(out, "- Level: `{}`", level.value);
+    }
     let _ = writeln!(out, "- Sent since version: {}", field(&event.since));
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
     let _ = writeln!(out, "- Kept for: {}", retention(manifest, event));
