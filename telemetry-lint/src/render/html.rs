@@ -341,9 +341,16 @@ fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
             dl.facts {
                 dt { "Purpose" } dd { (text_or(event.purpose.as_ref())) }
                 dt { "Owner" } dd { (text_or(event.owner.as_ref())) }
+                @if let Some(level) = &event.level {
+                    dt { "Level" } dd { code { (level.value) } }
+                }
                 dt { "Sent since version" } dd { (text_or(event.since.as_ref())) }
                 dt { "Collected until" } dd { (words::expiry(event)) }
                 dt { "Kept for" } dd { (words::retention(manifest, event)) }
+                @if words::declares_privacy(manifest) {
+                    dt { "Privacy" } dd { (words::privacy(manifest, event)) }
+                    dt { "Occurrences sent" } dd { (words::sampling_words(event.sample_rate)) }
+                }
                 dt { "Alternatives" }
                 dd {
                     @match &event.alternatives {
@@ -412,7 +419,12 @@ fn field_table<'a>(
                                 }
                             }
                             td { (field.ty.value.to_string()) }
-                            td { (line(&words::values(field))) }
+                            td {
+                                (line(&words::values(field)))
+                                @if let Some(noise) = &field.noise {
+                                    "; noised before sending (" (words::noise_words(noise)) ")"
+                                }
+                            }
                             td { (field.category.value.as_str()) }
                             td { (text_or(field.description.as_ref())) }
                         }

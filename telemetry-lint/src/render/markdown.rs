@@ -233,38 +233,10 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
     out
 }
 
-/// Whether the manifest declares any noise, sampling or budget: the section "Privacy
-/// budget" and the privacy lines of each event are left out otherwise, so a
-/// manifest without them renders as before.
-fn declares_privacy(manifest: &ValidManifest) -> bool {
-    manifest.policy.max_epsilon_per_day.is_some()
-        || manifest.events.iter().any(|e| {
-            e.sample_rate < 1.0 || e.all_fields(manifest).iter().any(|f| f.noise.is_some())
-        })
-}
-
-/// `randomized response, epsilon 1`.
-fn noise_words(noise: &telemetry_manifest::FieldNoise) -> String {
-    let name = match noise.mechanism {
-        telemetry_manifest::Mechanism::RandomizedResponse => "randomized response",
-        telemetry_manifest::Mechanism::Geometric => "geometric noise",
-    };
-    format!("{name}, epsilon {}", noise.epsilon)
-}
-
-/// `1 in 4 (0.25)`, `all`.
-fn sampling_words(rate: f64) -> String {
-    if rate >= 1.0 {
-        "all".to_owned()
-    } else {
-        format!("1 in {:.0} ({rate})", 1.0 / rate)
-    }
-}
-
 /// The section "Privacy budget": what epsilon means, and per event the noised
 /// fields, epsilon per report and per day, and the sampling rate.
 fn render_budget(out: &mut String, manifest: &ValidManifest) {
-    if !declares_privacy(manifest) {
+    if !words::declares_privacy(manifest) {
         return;
     }
     out.push_str(
@@ -294,7 +266,7 @@ fn render_budget(out: &mut String, manifest: &ValidManifest) {
             .into_iter()
             .filter_map(|f| {
                 f.noise
-                    .map(|n| format!("`{}` ({})", f.name.value, noise_words(&n)))
+                    .map(|n| format!("`{}` ({})", f.name.value, words::noise_words(&n)))
             })
             .collect();
         noised.sort();
@@ -327,7 +299,7 @@ fn render_budget(out: &mut String, manifest: &ValidManifest) {
             out,
             "| [`{name}`](#{name}) | {noised} | {per_report} | {per_day} | {sampled} |",
             name = event.name.value,
-            sampled = sampling_words(event.sample_rate),
+            sampled = words::sampling_words(event.sample_rate),
         );
     }
     match telemetry_manifest::EventBudget::total_per_day(&budgets) {
@@ -418,17 +390,12 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
     let _ = writeln!(out, "- Kept for: {}", retention(manifest, event));
     super::governance::markdown_alternatives(out, event);
-    if declares_privacy(manifest) {
-        let budget = telemetry_manifest::EventBudget::of(manifest, event);
-        let privacy = match budget.per_report {
-            Some(epsilon) => format!("locally private, epsilon {epsilon} per report"),
-            None => "not locally private".to_owned(),
-        };
-        let _ = writeln!(out, "- Privacy: {privacy}");
+    if words::declares_privacy(manifest) {
+        let _ = writeln!(out, "- Privacy: {}", words::privacy(manifest, event));
         let _ = writeln!(
             out,
             "- Occurrences sent: {}",
-            sampling_words(event.sample_rate)
+            words::sampling_words(event.sample_rate)
         );
     }
     out.push('\n');
@@ -514,7 +481,7 @@ fn values(field: &FieldDef) -> String {
         Some(noise) => format!(
             "{}; noised before sending ({})",
             line_text(&words::values(field)),
-            noise_words(noise)
+            words::noise_words(noise)
         ),
         None => line_text(&words::values(field)),
     }

@@ -288,3 +288,40 @@ pub(crate) fn categories(manifest: &ValidManifest, event: &EventDef) -> Vec<Cate
     categories.dedup();
     categories
 }
+
+/// Whether the manifest declares any noise, sampling or privacy budget: the
+/// documents leave the privacy budget and each event's privacy lines out otherwise,
+/// so a manifest without them renders as before.
+pub(crate) fn declares_privacy(manifest: &ValidManifest) -> bool {
+    manifest.policy.max_epsilon_per_day.is_some()
+        || manifest.events.iter().any(|e| {
+            e.sample_rate < 1.0 || e.all_fields(manifest).iter().any(|f| f.noise.is_some())
+        })
+}
+
+/// A field's local differential privacy mechanism: `randomized response, epsilon 1`.
+pub(crate) fn noise_words(noise: &telemetry_manifest::FieldNoise) -> String {
+    let name = match noise.mechanism {
+        telemetry_manifest::Mechanism::RandomizedResponse => "randomized response",
+        telemetry_manifest::Mechanism::Geometric => "geometric noise",
+    };
+    format!("{name}, epsilon {}", noise.epsilon)
+}
+
+/// The share of occurrences an event's sampling rate sends: `1 in 4 (0.25)`, `all`.
+pub(crate) fn sampling_words(rate: f64) -> String {
+    if rate >= 1.0 {
+        "all".to_owned()
+    } else {
+        format!("1 in {:.0} ({rate})", 1.0 / rate)
+    }
+}
+
+/// Whether an event is locally private, and its epsilon per report:
+/// `locally private, epsilon 2.5 per report` or `not locally private`.
+pub(crate) fn privacy(manifest: &ValidManifest, event: &EventDef) -> String {
+    match telemetry_manifest::EventBudget::of(manifest, event).per_report {
+        Some(epsilon) => format!("locally private, epsilon {epsilon} per report"),
+        None => "not locally private".to_owned(),
+    }
+}
