@@ -135,7 +135,8 @@ impl Home {
     }
 
     fn spool_bytes(&self) -> u64 {
-        std::fs::metadata(self.config().join("telemetry-spool.jsonl")).map_or(0, |m| m.len())
+        std::fs::metadata(self.config().join(telemetry_core::runtime::SPOOL_FILE))
+            .map_or(0, |m| m.len())
     }
 }
 

@@ -185,7 +185,7 @@ fn unreachable_collectors() -> Vec<(&'static str, Option<Server>, Endpoint)> {
 
 /// The spool file's records.
 fn spooled(dir: &Path) -> Vec<String> {
-    fs::read_to_string(dir.join("telemetry-spool.jsonl"))
+    fs::read_to_string(dir.join(telemetry_core::runtime::SPOOL_FILE))
         .unwrap_or_default()
         .lines()
         .map(str::to_owned)

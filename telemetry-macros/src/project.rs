@@ -127,7 +127,7 @@ fn project_info(valid: &ValidManifest, shown: &str, source: &str) -> Result<Toke
     let project = &valid.project;
     let name = project.name.value.as_str();
     let env_var = env_var(name);
-    let debug_env_var = format!("{env_var}_DEBUG");
+    let debug_env_var = telemetry_manifest::text::telemetry_debug_env_var(name);
     if let Some((_, declared)) = project.opt_out.iter().find(|(kind, _)| *kind == "env") {
         let text = declared.value.trim();
         let (var, value) = text.split_once('=').unwrap_or((text, ""));

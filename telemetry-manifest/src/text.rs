@@ -97,6 +97,21 @@ pub fn telemetry_env_var(name: &str) -> String {
     format!("{stem}_TELEMETRY")
 }
 
+/// The debug-mode variable of the project `name`: [`telemetry_env_var`] followed by
+/// `_DEBUG` (`acme` gives `ACME_TELEMETRY_DEBUG`).
+pub fn telemetry_debug_env_var(name: &str) -> String {
+    format!("{}_DEBUG", telemetry_env_var(name))
+}
+
+/// Whether `text` is one web address: it starts with `https://` or `http://`, has
+/// something after the scheme, and holds no whitespace.
+pub fn is_web_address(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty()) && !text.contains(char::is_whitespace)
+}
+
 /// A number with `,` between groups of three digits: `16,777,216`.
 pub fn thousands(n: u128) -> String {
     let digits = n.to_string();

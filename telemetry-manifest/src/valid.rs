@@ -381,6 +381,17 @@ impl EventDef {
         all
     }
 
+    /// [`fields_with_groups`](Self::fields_with_groups), sorted by field name: the
+    /// order every document lists an event's fields in.
+    pub fn sorted_fields_with_groups<'a>(
+        &'a self,
+        manifest: &'a ValidManifest,
+    ) -> Vec<(Option<&'a GroupDef>, &'a FieldDef)> {
+        let mut fields = self.fields_with_groups(manifest);
+        fields.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
+        fields
+    }
+
     /// Whether the event embeds the group called `name`.
     pub fn embeds(&self, name: &str) -> bool {
         self.groups.iter().any(|g| g.value == name)

@@ -69,7 +69,7 @@ pub fn builder(no_telemetry: bool, print: bool) -> TelemetryBuilder {
 pub fn start(no_telemetry: bool, print: bool) -> Telemetry {
     let builder = builder(no_telemetry, print);
     let builder = match builder.config_path() {
-        Some(dir) => builder.spool(dir.join("telemetry-spool.jsonl")),
+        Some(dir) => builder.spool(dir.join(telemetry_core::runtime::SPOOL_FILE)),
         None => builder,
     };
     with_collector(builder).build()

@@ -88,6 +88,7 @@ pub use project::{
 pub use sink::client::{HttpClient, HttpError};
 pub use sink::endpoint::{Endpoint, EndpointError};
 pub use sink::network::HttpOptions;
+pub use sink::spool::SPOOL_FILE;
 
 use aggregate::{Aggregator, Key, Values};
 use consent::{Env, Gate, Inputs};
@@ -95,7 +96,7 @@ use context::{ContextValues, Session};
 use privacy::Privacy;
 use sink::debug::DebugSink;
 use sink::network::{Format, NetworkSink};
-use sink::spool::{SPOOL_FILE, Spool, SpoolSink};
+use sink::spool::{Spool, SpoolSink};
 use sink::{Counters, Output, Sink, write_out};
 use store::{Coverage, Store};
 

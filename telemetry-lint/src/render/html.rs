@@ -332,8 +332,7 @@ fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
     let id = event_id(&event.name.value);
     let heading = format!("{id}-heading");
     let categories = words::categories(manifest, event);
-    let mut fields = event.fields_with_groups(manifest);
-    fields.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
+    let fields = event.sorted_fields_with_groups(manifest);
     html! {
         article.event id=(id) aria-labelledby=(heading) {
             h3 id=(heading) { code { (event.name.value) } }
@@ -620,8 +619,7 @@ fn governance(manifest: &ValidManifest) -> Markup {
 
 /// Text that is a web address becomes a link to it; any other text stays text.
 fn linked(text: &str) -> Markup {
-    let address = (text.starts_with("https://") || text.starts_with("http://"))
-        && !text.contains(char::is_whitespace);
+    let address = telemetry_manifest::text::is_web_address(text);
     html! {
         @if address { a href=(text) { (text) } } @else { (text) }
     }

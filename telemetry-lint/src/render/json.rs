@@ -287,19 +287,9 @@ pub(crate) fn to_pretty<T: Serialize>(value: &T) -> String {
     text
 }
 
-/// The fields an event sends, with the group each comes from, sorted by name.
-pub(crate) fn sorted_fields<'a>(
-    manifest: &'a ValidManifest,
-    event: &'a EventDef,
-) -> Vec<(Option<&'a GroupDef>, &'a FieldDef)> {
-    let mut fields = event.fields_with_groups(manifest);
-    fields.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
-    fields
-}
-
 /// An event's entry: metadata, effective retention, and its fields sorted by name.
 pub(crate) fn event_entry<'a>(manifest: &'a ValidManifest, event: &'a EventDef) -> Event<'a> {
-    let fields = sorted_fields(manifest, event);
+    let fields = event.sorted_fields_with_groups(manifest);
     let mut categories: Vec<Category> = fields.iter().map(|(_, f)| f.category.value).collect();
     categories.sort_unstable();
     categories.dedup();

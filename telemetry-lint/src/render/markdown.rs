@@ -401,14 +401,13 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     out.push('\n');
     // The event's own fields and those of the groups it embeds, side by side as
     // they are sent; a group's field says which group it comes from.
-    let mut fields = event.fields_with_groups(manifest);
+    let fields = event.sorted_fields_with_groups(manifest);
     if fields.is_empty() {
         out.push_str("This event has no fields: only the fact that it happened is sent.\n\n");
         return;
     }
     out.push_str("| field | type | values | data category | description |\n");
     out.push_str("|---|---|---|---|---|\n");
-    fields.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
     for (group, f) in fields {
         let name = match group {
             Some(group) => format!(

@@ -120,7 +120,7 @@ fn pointer_escape(segment: &str) -> String {
 
 fn event_schema(manifest: &ValidManifest, event: &EventDef) -> Node {
     let name = &event.name.value;
-    let fields = doc_json::sorted_fields(manifest, event);
+    let fields = event.sorted_fields_with_groups(manifest);
     let mut field_schemas = BTreeMap::new();
     for (_, field) in &fields {
         field_schemas.insert(field.name.value.clone(), field_schema(field));

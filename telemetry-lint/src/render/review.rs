@@ -562,8 +562,7 @@ impl Builder<'_> {
     fn categories(&self, q: &mut Question, events: &[&EventDef]) {
         let mut seen = Vec::new();
         for event in events {
-            let mut fields = event.fields_with_groups(self.manifest);
-            fields.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
+            let fields = event.sorted_fields_with_groups(self.manifest);
             for (_, field) in fields {
                 let category = field.category.value;
                 if seen.iter().any(|(c, _, _, _)| *c == category) {

@@ -8,7 +8,7 @@
 //! escapes manifest text its own way (Markdown escapes, HTML elements) and never
 //! parses it back.
 
-use telemetry_manifest::text::telemetry_env_var;
+use telemetry_manifest::text::telemetry_debug_env_var;
 use telemetry_manifest::{
     Category, ConsentModel, EventDef, Expiry, FieldDef, FieldType, ValidManifest, ValidProject,
 };
@@ -66,7 +66,7 @@ pub(crate) fn consent(project: &ValidProject) -> &'static str {
 
 /// The debug-mode variable of the project: `ACME_TELEMETRY_DEBUG`.
 pub(crate) fn debug_env_var(project: &ValidProject) -> String {
-    format!("{}_DEBUG", telemetry_env_var(&project.name.value))
+    telemetry_debug_env_var(&project.name.value)
 }
 
 /// How to see every record before it is sent: debug mode, under the variable the

@@ -208,7 +208,7 @@ fn placeholder(message: String, help: &str, span: ByteSpan) -> Finding {
 /// both sides of an `@`, or an `http(s)://` URL.
 fn is_address(text: &str) -> bool {
     if text.starts_with("https://") || text.starts_with("http://") {
-        return text.len() > "https://".len() && !text.contains(char::is_whitespace);
+        return crate::text::is_web_address(text);
     }
     let text = text.strip_prefix("mailto:").unwrap_or(text);
     match text.split_once('@') {

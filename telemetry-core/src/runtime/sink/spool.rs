@@ -16,7 +16,7 @@ use super::{Counters, Sink};
 
 /// The spool file's name in the user's configuration directory, when the program
 /// names no other path.
-pub(crate) const SPOOL_FILE: &str = "telemetry-spool.jsonl";
+pub const SPOOL_FILE: &str = "telemetry-spool.jsonl";
 
 /// A JSON Lines file kept under `max_bytes` bytes.
 #[derive(Clone, Debug)]

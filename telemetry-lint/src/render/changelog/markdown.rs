@@ -384,7 +384,7 @@ pub fn render_markdown(log: &Changelog<'_>) -> String {
                 "- Collected until: {}",
                 expiry_words(expiry.as_deref())
             );
-            let fields = doc_json::sorted_fields(nm, event);
+            let fields = event.sorted_fields_with_groups(nm);
             if fields.is_empty() {
                 out.push_str("- Fields: none; only the fact that it happened is sent\n");
             } else {

@@ -571,8 +571,8 @@ fn compare_event<'a>(
         alternatives(after),
     );
 
-    let old_fields = doc_json::sorted_fields(om, before);
-    let new_fields = doc_json::sorted_fields(nm, after);
+    let old_fields = before.sorted_fields_with_groups(om);
+    let new_fields = after.sorted_fields_with_groups(nm);
     let old_highest = highest_category(old_fields.iter().map(|(_, f)| *f));
     let mut fields_added = Vec::new();
     let mut fields_removed = Vec::new();
