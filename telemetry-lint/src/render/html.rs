@@ -322,13 +322,16 @@ fn events(manifest: &ValidManifest) -> Markup {
                     p #shown role="status" aria-live="polite" {}
                 }
                 p #no-match hidden { "No event matches the search." }
-                @for event in &manifest.events { (event_article(manifest, event)) }
+                @let privacy = words::declares_privacy(manifest);
+                @for event in &manifest.events { (event_article(manifest, event, privacy)) }
             }
         }
     }
 }
 
-fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
+/// One event's article; `privacy` is [`words::declares_privacy`] of the manifest,
+/// decided once per document.
+fn event_article(manifest: &ValidManifest, event: &EventDef, privacy: bool) -> Markup {
     let id = event_id(&event.name.value);
     let heading = format!("{id}-heading");
     let categories = words::categories(manifest, event);
@@ -346,7 +349,7 @@ fn event_article(manifest: &ValidManifest, event: &EventDef) -> Markup {
                 dt { "Sent since version" } dd { (text_or(event.since.as_ref())) }
                 dt { "Collected until" } dd { (words::expiry(event)) }
                 dt { "Kept for" } dd { (words::retention(manifest, event)) }
-                @if words::declares_privacy(manifest) {
+                @if privacy {
                     dt { "Privacy" } dd { (words::privacy(manifest, event)) }
                     dt { "Occurrences sent" } dd { (words::sampling_words(event.sample_rate)) }
                 }

@@ -212,8 +212,9 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
 
     render_budget(&mut out, manifest);
 
+    let privacy = words::declares_privacy(manifest);
     for event in &manifest.events {
-        render_event(&mut out, manifest, event);
+        render_event(&mut out, manifest, event, privacy);
     }
 
     render_groups(&mut out, manifest);
@@ -372,7 +373,9 @@ fn render_waivers(out: &mut String, manifest: &ValidManifest) {
     out.push('\n');
 }
 
-fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
+/// Renders one event's section; `privacy` is [`words::declares_privacy`] of the
+/// manifest, decided once per document.
+fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef, privacy: bool) {
     let _ = writeln!(out, "## `{}`\n", event.name.value);
     let _ = writeln!(
         out,
@@ -390,7 +393,7 @@ fn render_event(out: &mut String, manifest: &ValidManifest, event: &EventDef) {
     let _ = writeln!(out, "- Collected until: {}", expiry(event));
     let _ = writeln!(out, "- Kept for: {}", retention(manifest, event));
     super::governance::markdown_alternatives(out, event);
-    if words::declares_privacy(manifest) {
+    if privacy {
         let _ = writeln!(out, "- Privacy: {}", words::privacy(manifest, event));
         let _ = writeln!(
             out,
