@@ -90,7 +90,7 @@ pub use governance::{
 };
 pub use load::{
     LoadError, Loaded, LoadedPolicy, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES, MAX_NODES,
-    line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
+    line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value, read_path,
 };
 pub use model::{
     ByteSpan, ConfigFile, Event, Field, FieldPrivacy, Group, Located, LocatedMap, Manifest,

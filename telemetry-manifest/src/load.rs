@@ -71,13 +71,26 @@ pub struct Loaded {
     pub manifest: Result<Manifest, LoadError>,
 }
 
-/// Reads and parses the manifest at `path`.
+/// Reads and parses the manifest at `path`: [`read_path`], then [`parse_str`].
 ///
 /// # Errors
 /// The outer error is for a file that cannot be read as text at all (missing, a
 /// directory, too large, not UTF-8); there is no source to point into. A YAML or
 /// shape error comes back inside [`Loaded::manifest`], with the source.
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    let source = read_path(path)?;
+    let manifest = parse_str(&source);
+    Ok(Loaded { source, manifest })
+}
+
+/// Reads the manifest at `path` as text, without parsing it: UTF-8, byte-order mark
+/// removed, at most [`MAX_MANIFEST_BYTES`]. A caller that parses the text more
+/// than one way (the linter's JSON Schema check) starts from here.
+///
+/// # Errors
+/// When the file is missing, a directory or not a regular file, cannot be read,
+/// is too large or is not UTF-8.
+pub fn read_path(path: &Path) -> Result<String, LoadError> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| {
         let help = if e.kind() == std::io::ErrorKind::NotFound {
@@ -108,7 +121,7 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
             "check the file's permissions",
         )
     })?;
-    load_bytes(&bytes)
+    decode(&bytes)
 }
 
 /// Decodes and parses manifest bytes (see [`load_path`]).
@@ -116,6 +129,14 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
 /// # Errors
 /// When the bytes are too many or not UTF-8.
 pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let source = decode(bytes)?;
+    let manifest = parse_str(&source);
+    Ok(Loaded { source, manifest })
+}
+
+/// Manifest bytes as text: at most [`MAX_MANIFEST_BYTES`], UTF-8, byte-order mark
+/// removed.
+fn decode(bytes: &[u8]) -> Result<String, LoadError> {
     if bytes.len() as u64 > MAX_MANIFEST_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
@@ -127,9 +148,7 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
         let offset = e.valid_up_to() + (all.len() - bytes.len());
         not_utf8(all, offset)
     })?;
-    let source = text.to_owned();
-    let manifest = parse_str(&source);
-    Ok(Loaded { source, manifest })
+    Ok(text.to_owned())
 }
 
 /// The error for bytes that are not UTF-8 at `offset` of the file `all`: the line,

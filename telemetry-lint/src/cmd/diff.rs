@@ -60,7 +60,8 @@ pub fn load_side(
             (spec.replace('\\', "/"), loaded)
         }
     };
-    let (_, manifest) = parsed_or_fatal(&shown, loaded)?;
+    let text: std::sync::Arc<str> = std::sync::Arc::from(loaded.source);
+    let manifest = parsed_or_fatal(&shown, &text, loaded.manifest)?;
     let (valid, _findings) = telemetry_manifest::validate(&manifest);
     Ok(Some(Side {
         label: spec.to_owned(),

@@ -14,12 +14,23 @@ use crate::report::{Diagnostic, Problem};
 pub(crate) const MANIFEST_SCHEMA: &str =
     include_str!("../../../../schemas/telemetry-manifest.schema.json");
 
-/// Validates the manifest against the JSON Schema. Only consulted when the shared
-/// rules found nothing wrong with the manifest's shape, since they report the same
-/// problems with more precise words; a schema error then means the schema and the
-/// loader disagree, which is worth knowing.
-pub(crate) fn schema_diagnostics(loaded: &LoadedManifest) -> Vec<Diagnostic> {
-    schema_errors(&loaded.text, &loaded.manifest)
+/// The manifest's text parsed as the JSON Schema sees it: plain YAML values
+/// (`since: 1.0` is a number here, where the typed model reads the text `1.0`),
+/// with the loader's limits and YAML settings. `None` when the loader could not
+/// parse the text either; the loader then reports why.
+pub(crate) fn instance(text: &str) -> Option<serde_json::Value> {
+    telemetry_manifest::parse_value::<serde_json::Value>(text).ok()
+}
+
+/// Validates the manifest, parsed by [`instance`], against the JSON Schema. Only
+/// consulted when the shared rules found nothing wrong with the manifest's shape,
+/// since they report the same problems with more precise words; a schema error
+/// then means the schema and the loader disagree, which is worth knowing.
+pub(crate) fn schema_diagnostics(
+    loaded: &LoadedManifest,
+    instance: &serde_json::Value,
+) -> Vec<Diagnostic> {
+    schema_errors(instance, &loaded.manifest)
         .into_iter()
         .map(|(message, span)| {
             let mut diagnostic = Diagnostic::problem(Problem::ManifestSchema,
@@ -34,9 +45,12 @@ pub(crate) fn schema_diagnostics(loaded: &LoadedManifest) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The schema errors of a manifest's text, each with the span of the node at
-/// fault when it can be found.
-fn schema_errors(text: &str, manifest: &Manifest) -> Vec<(String, Option<ByteSpan>)> {
+/// The schema errors of a manifest's plain YAML values, each with the span of the
+/// node at fault when it can be found.
+fn schema_errors(
+    instance: &serde_json::Value,
+    manifest: &Manifest,
+) -> Vec<(String, Option<ByteSpan>)> {
     let schema = match serde_json::from_str::<serde_json::Value>(MANIFEST_SCHEMA)
         .map_err(|e| e.to_string())
         .and_then(|schema| jsonschema::validator_for(&schema).map_err(|e| e.to_string()))
@@ -44,12 +58,8 @@ fn schema_errors(text: &str, manifest: &Manifest) -> Vec<(String, Option<ByteSpa
         Ok(validator) => validator,
         Err(e) => return vec![(format!("the bundled manifest schema is invalid: {e}"), None)],
     };
-    // The loader has parsed this text already, so it is YAML within every budget.
-    let Ok(instance) = telemetry_manifest::parse_value::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
     schema
-        .iter_errors(&instance)
+        .iter_errors(instance)
         .map(|error| {
             let pointer = error.instance_path().as_str().to_owned();
             let message = format!(
@@ -165,14 +175,14 @@ mod tests {
     #[test]
     fn bundled_schema_accepts_a_valid_manifest() {
         let manifest = telemetry_manifest::parse_str(GOOD).unwrap();
-        assert!(schema_errors(GOOD, &manifest).is_empty());
+        assert!(schema_errors(&instance(GOOD).unwrap(), &manifest).is_empty());
     }
 
     #[test]
     fn schema_errors_point_at_the_node() {
         let text = GOOD.replace("version: 1", "version: 2");
         let manifest = telemetry_manifest::parse_str(&text).unwrap();
-        let errors = schema_errors(&text, &manifest);
+        let errors = schema_errors(&instance(&text).unwrap(), &manifest);
         assert_eq!(errors.len(), 1, "{errors:?}");
         let (message, span) = &errors[0];
         assert!(message.contains("at `/version`"), "{message}");

@@ -91,12 +91,43 @@ fn source_location(path: &str, span: SourceSpan, label: &str) -> Location {
 }
 
 /// Runs every check. Never fails: a run that cannot complete is a fatal report.
+///
+/// The work runs side by side on the cores: the sources of the members that the
+/// root `Cargo.toml` names are scanned while `cargo metadata` confirms them
+/// ([`load::guess_workspace`]), and the manifest is parsed for the JSON Schema
+/// check while it is parsed into the model. Every result is joined before any is
+/// reported, so the report does not depend on which finishes first.
 pub(crate) fn check(options: &CheckOptions) -> Report {
-    let loaded = match load::load(
-        options.manifest_path.as_deref(),
-        options.manifest.as_deref(),
-    ) {
-        Ok(loaded) => loaded,
+    let guess = load::guess_workspace(options.manifest_path.as_deref());
+    let joined = std::thread::scope(|scope| {
+        // The scan's syntax trees cannot move between threads, so the scan runs
+        // here and the loading on a second thread.
+        let loading = scope.spawn(|| {
+            let mut instance = None;
+            let loaded = load::load_with(
+                options.manifest_path.as_deref(),
+                options.manifest.as_deref(),
+                |text| {
+                    let text = text.clone();
+                    instance = Some(scope.spawn(move || manifest_schema::instance(&text)));
+                },
+            );
+            let instance = instance.and_then(|handle| handle.join().ok().flatten());
+            loaded.map(|loaded| (loaded, instance))
+        });
+        let early_scan = guess.as_ref().map(scan_members);
+        let (loaded, instance) = match loading.join() {
+            Ok(loaded) => loaded?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let scan = match early_scan {
+            Some(scan) if guess.as_ref() == Some(&loaded.workspace) => scan,
+            _ => scan_members(&loaded.workspace),
+        };
+        Ok::<_, Box<Report>>((loaded, instance, scan))
+    });
+    let (loaded, instance, scan) = match joined {
+        Ok(joined) => joined,
         Err(report) => return *report,
     };
     let mut report = Report {
@@ -123,31 +154,16 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
         .findings
         .iter()
         .any(|f| f.rule == rules::INVALID_FIELD_PARAMETERS);
-    // The schema check parses the text a second time; it runs on a second thread
-    // while this one scans the sources, and its diagnostics are pushed here as
-    // before, so the report does not depend on which finishes first.
-    let (schema, scan) = std::thread::scope(|scope| {
-        let schema =
-            (!shape_findings).then(|| scope.spawn(|| manifest_schema::schema_diagnostics(&loaded)));
-        let scan = scan::scan(&scan::Walk {
-            roots: &loaded.workspace.members,
-            base: &loaded.workspace.root,
-            prefilter: true,
-            skip_nested_packages: true,
-            skip_test_modules: false,
-        });
-        let schema = schema.map(|handle| {
-            handle.join().unwrap_or_else(|_| {
-                vec![Diagnostic::problem(
-                    Problem::ManifestSchema,
-                    Level::Error,
-                    "the manifest could not be checked against its JSON Schema",
-                    "report this as a bug in cargo-telemetry-lint; the other checks ran",
-                )]
-            })
-        });
-        (schema.unwrap_or_default(), scan)
-    });
+    let schema = match (&instance, shape_findings) {
+        (Some(instance), false) => manifest_schema::schema_diagnostics(&loaded, instance),
+        (None, false) => vec![Diagnostic::problem(
+            Problem::ManifestSchema,
+            Level::Error,
+            "the manifest could not be checked against its JSON Schema",
+            "report this as a bug in cargo-telemetry-lint; the other checks ran",
+        )],
+        (_, true) => Vec::new(),
+    };
     for diagnostic in schema {
         report.push(diagnostic);
     }
@@ -230,6 +246,18 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
     report.events = events.len();
     report.sort();
     report
+}
+
+/// The event structs, groups and enums of a workspace's members: each member
+/// walked on its own, `target/` and nested packages left out.
+fn scan_members(workspace: &load::Workspace) -> scan::Scan {
+    scan::scan(&scan::Walk {
+        roots: &workspace.members,
+        base: &workspace.root,
+        prefilter: true,
+        skip_nested_packages: true,
+        skip_test_modules: false,
+    })
 }
 
 fn check_doc(loaded: &LoadedManifest, require_doc: bool, report: &mut Report) {
