@@ -210,6 +210,15 @@ fn normalized(path: &Path) -> PathBuf {
     out
 }
 
+/// Frees `value` on a thread of its own, so that a command returns, and the
+/// process exits, without waiting while a large manifest's model and parse are
+/// freed (about 20 ms for 5,000 events). The memory is freed all the same when
+/// the linter runs inside another program.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    // Without a thread, the value is freed as the thread's start fails.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// How a path is shown in output: relative to the workspace root, with `/`
 /// separators, when it lies inside the root (after resolving `..` and symbolic
 /// links); as given otherwise.
@@ -261,21 +270,42 @@ pub fn load(
     manifest_path: Option<&Path>,
     manifest: Option<&Path>,
 ) -> Result<LoadedManifest, Box<Report>> {
-    load_with(manifest_path, manifest, |_| {})
+    let guess = guess_workspace(manifest_path);
+    load_with(manifest_path, manifest, guess.as_ref(), |_| {})
 }
 
-/// [`load`], calling `on_text` with the manifest's text once it is read and
-/// before it is parsed, so that a caller can start other work on the text
-/// (`check` parses it for the JSON Schema check on a second thread).
+/// [`load`], calling `on_document` with the manifest's parsed YAML before the
+/// model is read from it, so that a caller can read it another way at the same
+/// time (`check` reads the plain values for the JSON Schema check on a second
+/// thread): the text is parsed once. With `guess` (from [`guess_workspace`]),
+/// the manifest is read and parsed while `cargo metadata` runs.
 ///
 /// # Errors
 /// As [`load`].
 pub fn load_with(
     manifest_path: Option<&Path>,
     manifest: Option<&Path>,
-    on_text: impl FnOnce(&Arc<str>),
+    guess: Option<&Workspace>,
+    on_document: impl FnOnce(&Arc<telemetry_manifest::Document>),
 ) -> Result<LoadedManifest, Box<Report>> {
-    let workspace = discover(manifest_path).map_err(|e| {
+    let manifest_file = |workspace: &Workspace| {
+        manifest.map_or_else(|| workspace.root.join("telemetry.yaml"), Path::to_path_buf)
+    };
+    // While cargo confirms the workspace, the manifest where the guess puts it is
+    // read and parsed; it is read again only if cargo names another root.
+    let (workspace, early) = std::thread::scope(|scope| {
+        let cargo = scope.spawn(|| discover(manifest_path));
+        let early = guess.map(|guess| {
+            let path = manifest_file(guess);
+            let read = read_and_parse(&path);
+            (path, read)
+        });
+        match cargo.join() {
+            Ok(workspace) => (workspace, early),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let workspace = workspace.map_err(|e| {
         fatal(Diagnostic::problem(
             Problem::NoWorkspace,
             Level::Error,
@@ -283,9 +313,13 @@ pub fn load_with(
             e.help,
         ))
     })?;
-    let path = manifest.map_or_else(|| workspace.root.join("telemetry.yaml"), Path::to_path_buf);
+    let path = manifest_file(&workspace);
     let shown_path = shown_path(&workspace.root, &path);
-    let text = telemetry_manifest::read_path(&path).map_err(|e| {
+    let read = match early {
+        Some((early_path, read)) if early_path == path => read,
+        _ => read_and_parse(&path),
+    };
+    let (text, document) = read.map_err(|e| {
         // The loader names the path as given; show it as every other path is shown.
         let message = e
             .message
@@ -297,9 +331,10 @@ pub fn load_with(
             e.help,
         ))
     })?;
-    let text: Arc<str> = Arc::from(text);
-    on_text(&text);
-    let parsed = telemetry_manifest::parse_str(&text);
+    if let Ok(document) = &document {
+        on_document(document);
+    }
+    let parsed = document.and_then(|document| document.manifest());
     let manifest = parsed_or_fatal(&shown_path, &text, parsed)?;
     let (mut valid, findings) = telemetry_manifest::validate(&manifest);
     if let Some(written) = &manifest.policy_file {
@@ -314,6 +349,23 @@ pub fn load_with(
         valid,
         findings,
     })
+}
+
+/// The manifest's text and its YAML parse. The outer error is for a file that
+/// cannot be read as text; the inner one, for text that is not a YAML document
+/// within the loader's budget.
+type ReadManifest = Result<
+    (
+        Arc<str>,
+        Result<Arc<telemetry_manifest::Document>, telemetry_manifest::LoadError>,
+    ),
+    telemetry_manifest::LoadError,
+>;
+
+fn read_and_parse(path: &Path) -> ReadManifest {
+    let text: Arc<str> = Arc::from(telemetry_manifest::read_path(path)?);
+    let document = telemetry_manifest::Document::parse(&text).map(Arc::new);
+    Ok((text, document))
 }
 
 /// Loads the shared policy file a manifest names in `policy_file`, with the

@@ -238,67 +238,89 @@ fn too_large(len: u64) -> LoadError {
 /// Any YAML syntax error, budget breach (depth, node count, aliases), duplicate
 /// key, unknown key, missing key or value of the wrong shape, with its span.
 pub fn parse_str(text: &str) -> Result<Manifest, LoadError> {
-    parse_value::<Manifest>(text)
+    Document::parse(text)?.manifest()
 }
 
 /// Parses manifest text into any serde type (such as `serde_json::Value`, for a
-/// JSON Schema check) with exactly the loader's limits and YAML settings: YAML 1.2
-/// booleans (`on` and `yes` stay text), duplicate keys rejected, the same budget.
+/// JSON Schema check) with exactly the loader's limits and YAML settings (see
+/// [`Document`]).
 ///
 /// # Errors
 /// As [`parse_str`].
 pub fn parse_value<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, LoadError> {
-    if text.len() as u64 > MAX_MANIFEST_BYTES {
-        return Err(too_large(text.len() as u64));
-    }
-    if text.trim().is_empty() {
-        return Err(LoadError::new(
-            "the manifest is empty",
-            "start from `version: 1`, a `project` section and an `events` section",
-        ));
-    }
-    let mut options = serde_saphyr::Options::default();
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.max_nodes = MAX_NODES;
-    budget.max_events = MAX_NODES.saturating_mul(2);
-    budget.max_documents = 1;
-    options.budget = Some(budget);
-    options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
-    options.strict_booleans = true;
-    options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAY;
-    options.alias_limits.max_replay_stack_depth = 8;
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| convert(&e, text))
+    Document::parse(text)?.read()
 }
 
-fn convert(error: &serde_saphyr::Error, text: &str) -> LoadError {
-    let error = error.without_snippet();
-    let mut message = error.to_string();
-    // The parser's messages carry their own position suffix; spans carry it for us.
-    if let Some(cut) = message.find(" at line ") {
-        message.truncate(cut);
-    }
-    // Advice meant for the programs that embed the parser, not for manifest authors.
-    if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
-        message.truncate(cut);
-    }
-    let message = lowercase_first(message.trim().trim_end_matches('.'));
-    let span = error.location().and_then(|location| {
-        let span = location.span();
-        match span.byte_offset() {
-            Some(offset) => Some(ByteSpan::new(
-                offset as usize,
-                span.byte_len().unwrap_or(0) as usize,
-            )),
-            None => line_column_offset(text, location.line(), location.column())
-                .map(|offset| ByteSpan::new(offset, 0)),
+/// A manifest's YAML, parsed once, that every reading of it starts from: the
+/// model ([`Document::manifest`]) and the plain values a JSON Schema check reads
+/// ([`Document::read`] into `serde_json::Value`).
+///
+/// The parse runs under the loader's budget ([`MAX_DEPTH`], [`MAX_NODES`],
+/// [`MAX_ALIAS_REPLAY`]), takes one document, rejects duplicate keys and resolves
+/// plain scalars by the YAML 1.2 core schema, so `on` and `yes` stay text and
+/// `since: 1.0` is the text `1.0` to the model but a number to the schema.
+#[derive(Clone, Debug)]
+pub struct Document {
+    root: crate::yaml::Node,
+}
+
+impl Document {
+    /// Parses manifest text.
+    ///
+    /// # Errors
+    /// When the text is over [`MAX_MANIFEST_BYTES`], empty or only comments, not
+    /// YAML, breaches the budget, holds more than one document or a duplicate key.
+    pub fn parse(text: &str) -> Result<Document, LoadError> {
+        if text.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(too_large(text.len() as u64));
         }
-    });
+        let empty = || {
+            LoadError::new(
+                "the manifest is empty",
+                "start from `version: 1`, a `project` section and an `events` section",
+            )
+        };
+        if text.trim().is_empty() {
+            return Err(empty());
+        }
+        let limits = crate::yaml::Limits {
+            depth: MAX_DEPTH,
+            nodes: MAX_NODES,
+            alias_replay: MAX_ALIAS_REPLAY,
+        };
+        match crate::yaml::parse(text, limits) {
+            Ok(Some(root)) => Ok(Document { root }),
+            Ok(None) => Err(LoadError {
+                message: "the manifest is empty: it holds only comments".to_owned(),
+                ..empty()
+            }),
+            Err(error) => Err(convert(error)),
+        }
+    }
+
+    /// The manifest model, with the span of every value.
+    ///
+    /// # Errors
+    /// An unknown or missing key, or a value of the wrong shape, with its span.
+    pub fn manifest(&self) -> Result<Manifest, LoadError> {
+        self.read()
+    }
+
+    /// The document read into any serde type.
+    ///
+    /// # Errors
+    /// As [`Document::manifest`], for the shape of `T`.
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, LoadError> {
+        T::deserialize(crate::yaml::NodeDeserializer(&self.root)).map_err(convert)
+    }
+}
+
+fn convert(error: crate::yaml::Error) -> LoadError {
+    let message = lowercase_first(error.message.trim().trim_end_matches('.'));
     let help = help_for(&message);
     LoadError {
         message: format!("invalid manifest: {message}"),
-        span,
+        span: error.span,
         help,
     }
 }
@@ -313,33 +335,21 @@ fn help_for(message: &str) -> String {
         "use one of the listed words"
     } else if lower.contains("missing field") {
         "add the missing key"
-    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
+    } else if ["budget", "alias", "depth", "nesting", "recursion"]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
         "a manifest needs neither deep nesting nor alias expansion; write the events out plainly"
-    } else if lower.contains("expected string") {
+    } else if lower.contains("expected a string") {
         "a single word or line of text belongs here, not a list, a mapping or an alias to one"
-    } else if lower.contains("expected mapping") {
+    } else if lower.contains("expected a mapping") || lower.contains("expected struct") {
         "a mapping (`key: value` lines, or `{ key: value }`) belongs here"
-    } else if lower.contains("expected sequence") {
+    } else if lower.contains("expected a sequence") {
         "a list (`[a, b]`, or `- a` lines) belongs here"
     } else {
         "fix the YAML at the marked place"
     };
     help.to_owned()
-}
-
-/// The byte offset of a 1-based line and column, when they fall inside `text`.
-fn line_column_offset(text: &str, line: u64, column: u64) -> Option<usize> {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(usize::try_from(line - 2).ok()?)
-            .map(|(i, _)| i + 1)?
-    };
-    let rest = &text[line_start..];
-    let col = usize::try_from(column.saturating_sub(1)).ok()?;
-    let within = rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
-    Some(line_start + within)
 }
 
 /// The 1-based line and column (in characters) of a byte offset in `text`.

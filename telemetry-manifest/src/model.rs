@@ -54,14 +54,49 @@ impl<T> std::ops::Deref for Located<T> {
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    /// From the manifest's YAML tree (see `crate::yaml`), the value with the span
+    /// of its node; from any other deserializer, the value with an empty span.
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
-        let span = spanned.referenced.span();
-        let span = match (span.byte_offset(), span.byte_len()) {
-            (Some(offset), Some(len)) => ByteSpan::new(offset as usize, len as usize),
-            _ => ByteSpan::default(),
-        };
-        Ok(Located::new(spanned.value, span))
+        struct LocatedVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for LocatedVisitor<T> {
+            type Value = Located<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_newtype_struct<D: de::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Self::Value, D::Error> {
+                T::deserialize(deserializer).map(|value| Located::new(value, ByteSpan::default()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut offset = 0u64;
+                let mut len = 0u64;
+                #[derive(Deserialize)]
+                #[serde(rename_all = "lowercase")]
+                enum Key {
+                    Offset,
+                    Len,
+                    Value,
+                }
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Offset => offset = map.next_value()?,
+                        Key::Len => len = map.next_value()?,
+                        Key::Value => {
+                            let value = map.next_value::<T>()?;
+                            let span = ByteSpan::new(
+                                usize::try_from(offset).unwrap_or(usize::MAX),
+                                usize::try_from(len).unwrap_or(0),
+                            );
+                            return Ok(Located::new(value, span));
+                        }
+                    }
+                }
+                Err(de::Error::missing_field("value"))
+            }
+        }
+        deserializer.deserialize_newtype_struct(crate::yaml::LOCATED, LocatedVisitor(PhantomData))
     }
 }
 

@@ -74,5 +74,6 @@ pub(crate) fn run(
     }
     report.events = loaded.valid.events.len();
     report.sort();
+    load::drop_in_background(loaded);
     emit(&report, format, color)
 }

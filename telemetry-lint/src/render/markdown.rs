@@ -213,9 +213,13 @@ pub fn render(manifest: &ValidManifest, manifest_path: &str) -> String {
     render_budget(&mut out, manifest);
 
     let privacy = words::declares_privacy(manifest);
-    for event in &manifest.events {
-        render_event(&mut out, manifest, event, privacy);
-    }
+    out.push_str(&super::in_parallel(&manifest.events, |events| {
+        let mut part = String::new();
+        for event in events {
+            render_event(&mut part, manifest, event, privacy);
+        }
+        part
+    }));
 
     render_groups(&mut out, manifest);
 

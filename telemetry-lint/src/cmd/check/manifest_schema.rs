@@ -14,59 +14,74 @@ use crate::report::{Diagnostic, Problem};
 pub(crate) const MANIFEST_SCHEMA: &str =
     include_str!("../../../../schemas/telemetry-manifest.schema.json");
 
-/// The manifest's text parsed as the JSON Schema sees it: plain YAML values
-/// (`since: 1.0` is a number here, where the typed model reads the text `1.0`),
-/// with the loader's limits and YAML settings. `None` when the loader could not
-/// parse the text either; the loader then reports why.
-pub(crate) fn instance(text: &str) -> Option<serde_json::Value> {
-    telemetry_manifest::parse_value::<serde_json::Value>(text).ok()
+/// One way the manifest breaks the schema: what is wrong, and the JSON pointer
+/// of the node at fault (empty for the whole document).
+#[derive(Clone, Debug)]
+pub(crate) struct SchemaError {
+    message: String,
+    pointer: String,
 }
 
-/// Validates the manifest, parsed by [`instance`], against the JSON Schema. Only
-/// consulted when the shared rules found nothing wrong with the manifest's shape,
-/// since they report the same problems with more precise words; a schema error
-/// then means the schema and the loader disagree, which is worth knowing.
-pub(crate) fn schema_diagnostics(
-    loaded: &LoadedManifest,
-    instance: &serde_json::Value,
-) -> Vec<Diagnostic> {
-    schema_errors(instance, &loaded.manifest)
-        .into_iter()
-        .map(|(message, span)| {
-            let mut diagnostic = Diagnostic::problem(Problem::ManifestSchema,
-                Level::Error,
-                message,
-                "fix the manifest at the marked place; the schema lists every key and the values each takes",
-            );
-            diagnostic.manifest =
-                span.map(|span| manifest_location(&loaded.shown_path, &loaded.text, span, "here"));
-            diagnostic
-        })
-        .collect()
-}
-
-/// The schema errors of a manifest's plain YAML values, each with the span of the
-/// node at fault when it can be found.
-fn schema_errors(
-    instance: &serde_json::Value,
-    manifest: &Manifest,
-) -> Vec<(String, Option<ByteSpan>)> {
+/// Validates the manifest's parsed YAML against the JSON Schema, read as the
+/// schema sees it: plain YAML values (`since: 1.0` is a number here, where the
+/// model reads the text `1.0`). Needs no model, so it runs while the model is read.
+pub(crate) fn validate(document: &telemetry_manifest::Document) -> Vec<SchemaError> {
+    let whole = |message: String| {
+        vec![SchemaError {
+            message,
+            pointer: String::new(),
+        }]
+    };
     let schema = match serde_json::from_str::<serde_json::Value>(MANIFEST_SCHEMA)
         .map_err(|e| e.to_string())
         .and_then(|schema| jsonschema::validator_for(&schema).map_err(|e| e.to_string()))
     {
         Ok(validator) => validator,
-        Err(e) => return vec![(format!("the bundled manifest schema is invalid: {e}"), None)],
+        Err(e) => return whole(format!("the bundled manifest schema is invalid: {e}")),
+    };
+    let instance = match document.read::<serde_json::Value>() {
+        Ok(instance) => instance,
+        Err(e) => {
+            return whole(format!(
+                "the manifest could not be checked against its JSON Schema: {}",
+                e.message
+            ));
+        }
     };
     schema
-        .iter_errors(instance)
+        .iter_errors(&instance)
         .map(|error| {
             let pointer = error.instance_path().as_str().to_owned();
             let message = format!(
                 "the manifest does not match schemas/telemetry-manifest.schema.json at `{}`: {error}",
                 if pointer.is_empty() { "/" } else { &pointer }
             );
-            (message, pointer_span(manifest, &pointer))
+            SchemaError { message, pointer }
+        })
+        .collect()
+}
+
+/// The diagnostics of [`validate`]'s errors, each placed on the node its pointer
+/// names. Only consulted when the shared rules found nothing wrong with the
+/// manifest's shape, since they report the same problems with more precise
+/// words; a schema error then means the schema and the loader disagree, which is
+/// worth knowing.
+pub(crate) fn schema_diagnostics(
+    loaded: &LoadedManifest,
+    errors: Vec<SchemaError>,
+) -> Vec<Diagnostic> {
+    errors
+        .into_iter()
+        .map(|error| {
+            let span = pointer_span(&loaded.manifest, &error.pointer);
+            let mut diagnostic = Diagnostic::problem(Problem::ManifestSchema,
+                Level::Error,
+                error.message,
+                "fix the manifest at the marked place; the schema lists every key and the values each takes",
+            );
+            diagnostic.manifest =
+                span.map(|span| manifest_location(&loaded.shown_path, &loaded.text, span, "here"));
+            diagnostic
         })
         .collect()
 }
@@ -170,23 +185,55 @@ fn pointer_span(manifest: &Manifest, pointer: &str) -> Option<ByteSpan> {
 mod tests {
     use super::*;
 
+    /// The schema errors of a manifest's text, with the span of each.
+    fn schema_errors(text: &str, manifest: &Manifest) -> Vec<(String, Option<ByteSpan>)> {
+        validate(&telemetry_manifest::Document::parse(text).unwrap())
+            .into_iter()
+            .map(|e| {
+                let span = pointer_span(manifest, &e.pointer);
+                (e.message, span)
+            })
+            .collect()
+    }
+
     const GOOD: &str = "version: 1\nproject:\n  name: acme\n  retention_days: 90\nevents:\n  ping:\n    fields:\n      ok: { type: bool, category: technical }\n";
 
     #[test]
     fn bundled_schema_accepts_a_valid_manifest() {
         let manifest = telemetry_manifest::parse_str(GOOD).unwrap();
-        assert!(schema_errors(&instance(GOOD).unwrap(), &manifest).is_empty());
+        assert!(schema_errors(GOOD, &manifest).is_empty());
     }
 
     #[test]
     fn schema_errors_point_at_the_node() {
         let text = GOOD.replace("version: 1", "version: 2");
         let manifest = telemetry_manifest::parse_str(&text).unwrap();
-        let errors = schema_errors(&instance(&text).unwrap(), &manifest);
+        let errors = schema_errors(&text, &manifest);
         assert_eq!(errors.len(), 1, "{errors:?}");
         let (message, span) = &errors[0];
         assert!(message.contains("at `/version`"), "{message}");
         assert_eq!(span.map(|s| &text[s.offset..s.offset + s.len]), Some("2"));
+    }
+
+    #[test]
+    fn a_number_where_the_schema_wants_text_is_found_from_the_same_parse() {
+        let text = GOOD.replace("  ping:\n", "  ping:\n    since: 1.0\n");
+        let manifest = telemetry_manifest::parse_str(&text).unwrap();
+        assert_eq!(
+            manifest.events.0[0]
+                .1
+                .value
+                .since
+                .as_ref()
+                .map(|s| s.value.as_str()),
+            Some("1.0")
+        );
+        let errors = schema_errors(&text, &manifest);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].0.contains("at `/events/ping/since`"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod manifest_schema;
 
 use std::path::PathBuf;
 
-use telemetry_manifest::{Finding, Level, rules};
+use telemetry_manifest::{Finding, rules};
 
 use crate::Format;
 use crate::cli;
@@ -21,7 +21,7 @@ use crate::cmd::{Color, emit, refuse_format};
 use crate::generated;
 use crate::load::{self, LoadedManifest, manifest_location};
 use crate::render;
-use crate::report::{Diagnostic, Location, Problem, Report, plural};
+use crate::report::{Diagnostic, Location, Report, plural};
 use crate::scan::{self, SourceSpan};
 
 fn today(args: &cli::CheckArgs) -> Result<telemetry_manifest::Date, String> {
@@ -90,46 +90,102 @@ fn source_location(path: &str, span: SourceSpan, label: &str) -> Location {
     }
 }
 
+/// What the second thread of [`check`] hands back: the loaded manifest, the
+/// findings about the manifest alone, the JSON Schema's errors and the
+/// `TELEMETRY.md` the manifest makes.
+struct ManifestWork {
+    loaded: LoadedManifest,
+    findings: Vec<Finding>,
+    schema: Vec<manifest_schema::SchemaError>,
+    expected_doc: String,
+}
+
+/// Loads the manifest and does everything that needs only the manifest: the
+/// shared rules about the manifest alone, the JSON Schema check (on a third
+/// thread, from the same parse, while the model is read) and the rendering of
+/// `TELEMETRY.md` to compare.
+fn manifest_work(
+    options: &CheckOptions,
+    guess: Option<&load::Workspace>,
+) -> Result<ManifestWork, Box<Report>> {
+    std::thread::scope(|scope| {
+        let mut schema = None;
+        let loaded = load::load_with(
+            options.manifest_path.as_deref(),
+            options.manifest.as_deref(),
+            guess,
+            |document| {
+                let document = document.clone();
+                schema = Some(scope.spawn(move || manifest_schema::validate(&document)));
+            },
+        )?;
+        // `TELEMETRY.md` is rendered on one more thread while the rules run.
+        let (findings, expected_doc) = std::thread::scope(|inner| {
+            let doc = inner.spawn(|| render::markdown::render(&loaded.valid, &loaded.shown_path));
+            let findings: Vec<Finding> = loaded
+                .findings
+                .iter()
+                .cloned()
+                .chain(telemetry_manifest::check_policy(
+                    &loaded.valid,
+                    options.today,
+                ))
+                .chain(telemetry_manifest::check_privacy(
+                    &loaded.valid,
+                    options.today,
+                ))
+                .chain(telemetry_manifest::check_governance(&loaded.valid))
+                .chain(telemetry_manifest::check_budget(&loaded.valid))
+                .chain(telemetry_manifest::check_waivers(&loaded.manifest))
+                .collect();
+            match doc.join() {
+                Ok(doc) => (findings, doc),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        let schema = match schema.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(errors)) => errors,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Vec::new(),
+        };
+        Ok(ManifestWork {
+            loaded,
+            findings,
+            schema,
+            expected_doc,
+        })
+    })
+}
+
 /// Runs every check. Never fails: a run that cannot complete is a fatal report.
 ///
-/// The work runs side by side on the cores: the sources of the members that the
-/// root `Cargo.toml` names are scanned while `cargo metadata` confirms them
-/// ([`load::guess_workspace`]), and the manifest is parsed for the JSON Schema
-/// check while it is parsed into the model. Every result is joined before any is
-/// reported, so the report does not depend on which finishes first.
+/// The work runs side by side on the cores: this thread scans the sources of the
+/// members that the root `Cargo.toml` names while `cargo metadata` confirms them
+/// ([`load::guess_workspace`]), and a second thread loads the manifest and does
+/// all that needs only the manifest ([`manifest_work`]). Every result is joined
+/// before any is reported, so the report does not depend on which finishes first.
 pub(crate) fn check(options: &CheckOptions) -> Report {
     let guess = load::guess_workspace(options.manifest_path.as_deref());
     let joined = std::thread::scope(|scope| {
         // The scan's syntax trees cannot move between threads, so the scan runs
-        // here and the loading on a second thread.
-        let loading = scope.spawn(|| {
-            let mut instance = None;
-            let loaded = load::load_with(
-                options.manifest_path.as_deref(),
-                options.manifest.as_deref(),
-                |text| {
-                    let text = text.clone();
-                    instance = Some(scope.spawn(move || manifest_schema::instance(&text)));
-                },
-            );
-            let instance = instance.and_then(|handle| handle.join().ok().flatten());
-            loaded.map(|loaded| (loaded, instance))
-        });
+        // here and the manifest's work on the second thread.
+        let manifest = scope.spawn(|| manifest_work(options, guess.as_ref()));
         let early_scan = guess.as_ref().map(scan_members);
-        let (loaded, instance) = match loading.join() {
-            Ok(loaded) => loaded?,
+        let work = match manifest.join() {
+            Ok(work) => work?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
         let scan = match early_scan {
-            Some(scan) if guess.as_ref() == Some(&loaded.workspace) => scan,
-            _ => scan_members(&loaded.workspace),
+            Some(scan) if guess.as_ref() == Some(&work.loaded.workspace) => scan,
+            _ => scan_members(&work.loaded.workspace),
         };
-        Ok::<_, Box<Report>>((loaded, instance, scan))
+        Ok::<_, Box<Report>>((work, scan))
     });
-    let (loaded, instance, scan) = match joined {
+    let (work, scan) = match joined {
         Ok(joined) => joined,
         Err(report) => return *report,
     };
+    let loaded = &work.loaded;
     let mut report = Report {
         manifest: Some(loaded.shown_path.clone()),
         ..Report::default()
@@ -154,43 +210,23 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
         .findings
         .iter()
         .any(|f| f.rule == rules::INVALID_FIELD_PARAMETERS);
-    let schema = match (&instance, shape_findings) {
-        (Some(instance), false) => manifest_schema::schema_diagnostics(&loaded, instance),
-        (None, false) => vec![Diagnostic::problem(
-            Problem::ManifestSchema,
-            Level::Error,
-            "the manifest could not be checked against its JSON Schema",
-            "report this as a bug in cargo-telemetry-lint; the other checks ran",
-        )],
-        (_, true) => Vec::new(),
-    };
-    for diagnostic in schema {
-        report.push(diagnostic);
+    if !shape_findings {
+        for diagnostic in manifest_schema::schema_diagnostics(loaded, work.schema) {
+            report.push(diagnostic);
+        }
     }
     // Every finding of the run is collected first, about the manifest and about
     // the code, so that the waivers are applied to all of them in one place.
     let found = code::Found::of(&scan);
-    let mut findings: Vec<code::Placed> = loaded
+    let mut findings: Vec<code::Placed> = work
         .findings
-        .iter()
-        .cloned()
-        .chain(telemetry_manifest::check_policy(
-            &loaded.valid,
-            options.today,
-        ))
-        .chain(telemetry_manifest::check_privacy(
-            &loaded.valid,
-            options.today,
-        ))
-        .chain(telemetry_manifest::check_governance(&loaded.valid))
-        .chain(telemetry_manifest::check_budget(&loaded.valid))
-        .chain(telemetry_manifest::check_waivers(&loaded.manifest))
+        .into_iter()
         .map(|finding| code::Placed {
             finding,
             source: None,
         })
         .collect();
-    findings.extend(code::check_code(&loaded, &found, &mut report));
+    findings.extend(code::check_code(loaded, &found, &mut report));
     let waived = telemetry_manifest::apply_waivers(&loaded.valid, findings);
     for placed in waived.kept {
         let mut diagnostic = place(&placed.finding);
@@ -201,7 +237,7 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
         report.push(place(finding));
     }
 
-    check_doc(&loaded, options.require_doc, &mut report);
+    check_doc(loaded, &work.expected_doc, options.require_doc, &mut report);
     let doc_checked = loaded
         .workspace
         .root
@@ -245,6 +281,7 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
     events.dedup();
     report.events = events.len();
     report.sort();
+    load::drop_in_background(work.loaded);
     report
 }
 
@@ -260,13 +297,13 @@ fn scan_members(workspace: &load::Workspace) -> scan::Scan {
     })
 }
 
-fn check_doc(loaded: &LoadedManifest, require_doc: bool, report: &mut Report) {
+/// Compares `TELEMETRY.md` with `expected`, what the manifest makes.
+fn check_doc(loaded: &LoadedManifest, expected: &str, require_doc: bool, report: &mut Report) {
     let path = loaded.workspace.root.join(render::markdown::FILE_NAME);
-    let expected = render::markdown::render(&loaded.valid, &loaded.shown_path);
     if let Some(diagnostic) = generated::dictionary_staleness(
         &path,
         render::markdown::FILE_NAME,
-        &expected,
+        expected,
         require_doc,
         report,
     ) {
