@@ -784,7 +784,8 @@ impl Indexer<'_> {
     }
 
     fn item_impl(&mut self, item: &syn::ItemImpl) {
-        let Some((None, trait_path, _)) = &item.trait_ else {
+        // A negative impl (`impl !Trait for T`) implements nothing.
+        let (Some((trait_path, _)), None) = (&item.trait_, &item.modifiers.polarity) else {
             return;
         };
         let Some(trait_name) = trait_path.segments.last().map(|s| s.ident.to_string()) else {
