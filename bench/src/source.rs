@@ -19,7 +19,7 @@ use crate::workload;
 use crate::{Config, linter_command};
 
 /// Target: `check` over `grep`, wall time.
-const TARGET_RATIO: f64 = 1.5;
+const TARGET_RATIO: f64 = 1.3;
 /// Target: peak memory of `check`, in MiB.
 const TARGET_RSS_MIB: f64 = 150.0;
 

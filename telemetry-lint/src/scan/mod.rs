@@ -272,6 +272,10 @@ pub struct Walk<'a> {
 /// The words a file must contain for [`Walk::prefilter`] to parse it.
 const MARKERS: [&str; 3] = ["telemetry_event", "telemetry_group", "TelemetryValue"];
 
+/// A word every one of [`MARKERS`] contains, looked for first: one pass over a
+/// file's text rules out almost every file.
+const MARKERS_SHARE: &str = "elemetry";
+
 /// How `path` is shown: relative to `base` when inside it, with `/` separators;
 /// `.` for `base` itself.
 pub fn shown_path(path: &Path, base: &Path) -> String {
@@ -329,12 +333,12 @@ pub fn scan(walk: &Walk<'_>) -> Scan {
                     // too); one that loops or dangles becomes a problem when read.
                     // Links to directories are not followed, so a link loop or a
                     // link to `/` cannot make the walk endless.
-                    if entry
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || t.is_symlink())
+                    let kind = entry.file_type();
+                    if kind.is_some_and(|t| t.is_file() || t.is_symlink())
                         && path.extension().is_some_and(|e| e == "rs")
                     {
-                        paths.insert((shown_path(path, walk.base), path.to_path_buf()));
+                        let link = kind.is_some_and(|t| t.is_symlink());
+                        paths.insert((shown_path(path, walk.base), path.to_path_buf(), link));
                     }
                 }
                 Err(error) => {
@@ -352,7 +356,7 @@ pub fn scan(walk: &Walk<'_>) -> Scan {
             }
         }
     }
-    let mut paths: Vec<(String, PathBuf)> = paths.into_iter().collect();
+    let mut paths: Vec<(String, PathBuf, bool)> = paths.into_iter().collect();
     paths.dedup_by(|a, b| a.0 == b.0);
     if let Some(seed) = std::env::var(WALK_SEED_ENV)
         .ok()
@@ -376,7 +380,7 @@ pub fn scan(walk: &Walk<'_>) -> Scan {
 /// Reads the files on every core: each thread takes the next path until none is
 /// left. The reads come back in the order of `paths`, as if read one after the
 /// other.
-fn read_all(paths: &[(String, PathBuf)], prefilter: bool) -> Vec<Read> {
+fn read_all(paths: &[(String, PathBuf, bool)], prefilter: bool) -> Vec<Read> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(paths.len())
@@ -385,12 +389,14 @@ fn read_all(paths: &[(String, PathBuf)], prefilter: bool) -> Vec<Read> {
     let mut reads: Vec<(usize, Read)> = std::thread::scope(|scope| {
         let work = || {
             let mut reads = Vec::new();
+            // One buffer per thread, reused for every file.
+            let mut buffer = Vec::new();
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some((shown, path)) = paths.get(index) else {
+                let Some((shown, path, link)) = paths.get(index) else {
                     break reads;
                 };
-                match read_file(shown, path, prefilter) {
+                match read_file(shown, path, *link, prefilter, &mut buffer) {
                     Read::Nothing => {}
                     read => reads.push((index, read)),
                 }
@@ -472,7 +478,11 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 /// megabytes are read; a larger `.rs` file (or a link to a device) is a problem.
 pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 
-fn read_file(shown: &str, path: &Path, prefilter: bool) -> Read {
+/// Reads the file at `path` into `buffer` and checks it ([`candidate`]). A
+/// symbolic link is looked at before it is opened, since it may lead to a pipe
+/// or a device that would block a read; a regular file (as the directory listing
+/// says) is opened at once, and its size checked on the open file.
+fn read_file(shown: &str, path: &Path, link: bool, prefilter: bool, buffer: &mut Vec<u8>) -> Read {
     let unreadable = |kind: ProblemKind, detail: String| {
         Read::Problem(ScanProblem {
             kind,
@@ -481,27 +491,44 @@ fn read_file(shown: &str, path: &Path, prefilter: bool) -> Read {
             at: None,
         })
     };
-    match std::fs::metadata(path) {
-        Err(e) => return unreadable(ProblemKind::UnreadableFile, e.to_string()),
-        Ok(m) if !m.is_file() => {
-            return unreadable(
-                ProblemKind::UnreadableFile,
-                "it is a link to something that is not a regular file".to_owned(),
-            );
-        }
-        Ok(m) if m.len() > MAX_SOURCE_BYTES => {
-            return unreadable(
-                ProblemKind::TooLarge,
-                format!(
-                    "the file is {} bytes, over the {MAX_SOURCE_BYTES}-byte (64 MiB) limit for a Rust file, so it was not read",
-                    m.len()
-                ),
-            );
-        }
-        Ok(_) => {}
+    let usable = |metadata: std::io::Result<std::fs::Metadata>| match metadata {
+        Err(e) => Err(unreadable(ProblemKind::UnreadableFile, e.to_string())),
+        Ok(m) if !m.is_file() => Err(unreadable(
+            ProblemKind::UnreadableFile,
+            "it is a link to something that is not a regular file".to_owned(),
+        )),
+        Ok(m) if m.len() > MAX_SOURCE_BYTES => Err(unreadable(
+            ProblemKind::TooLarge,
+            format!(
+                "the file is {} bytes, over the {MAX_SOURCE_BYTES}-byte (64 MiB) limit for a Rust file, so it was not read",
+                m.len()
+            ),
+        )),
+        Ok(_) => Ok(()),
+    };
+    if link && let Err(problem) = usable(std::fs::metadata(path)) {
+        return problem;
     }
-    match std::fs::read(path) {
-        Ok(bytes) => candidate(shown.to_owned(), bytes, prefilter),
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return unreadable(ProblemKind::UnreadableFile, e.to_string()),
+    };
+    if let Err(problem) = usable(file.metadata()) {
+        return problem;
+    }
+    buffer.clear();
+    // Bounded even if the file grows after its size was checked.
+    match std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, MAX_SOURCE_BYTES + 1),
+        buffer,
+    ) {
+        Ok(_) if buffer.len() as u64 > MAX_SOURCE_BYTES => unreadable(
+            ProblemKind::TooLarge,
+            format!(
+                "the file grew over the {MAX_SOURCE_BYTES}-byte (64 MiB) limit for a Rust file while it was read"
+            ),
+        ),
+        Ok(_) => candidate(shown, buffer, prefilter),
         Err(e) => unreadable(ProblemKind::UnreadableFile, e.to_string()),
     }
 }
@@ -511,7 +538,7 @@ fn read_file(shown: &str, path: &Path, prefilter: bool) -> Read {
 /// fuzz targets.
 #[doc(hidden)]
 pub fn scan_bytes(scan: &mut Scan, shown: String, bytes: Vec<u8>) {
-    match candidate(shown, bytes, true) {
+    match candidate(&shown, &bytes, true) {
         Read::Problem(problem) => scan.problems.push(problem),
         Read::Text(shown, text) => scan_text(scan, shown, text, false),
         Read::Nothing => {}
@@ -529,23 +556,24 @@ enum Read {
 }
 
 /// Checks the bytes of the file shown as `shown`: UTF-8, and (with `prefilter`)
-/// whether they name anything the scan looks for.
-fn candidate(shown: String, bytes: Vec<u8>, prefilter: bool) -> Read {
-    let text = match String::from_utf8(bytes) {
+/// whether they name anything the scan looks for. Only a file to parse is
+/// copied out of `bytes`.
+fn candidate(shown: &str, bytes: &[u8], prefilter: bool) -> Read {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             return Read::Problem(ScanProblem {
                 kind: ProblemKind::NotUtf8,
-                detail: not_utf8_place(e.as_bytes(), e.utf8_error().valid_up_to()),
-                path: shown,
+                detail: not_utf8_place(bytes, e.valid_up_to()),
+                path: shown.to_owned(),
                 at: None,
             });
         }
     };
-    if prefilter && !MARKERS.iter().any(|m| text.contains(m)) {
+    if prefilter && !(text.contains(MARKERS_SHARE) && MARKERS.iter().any(|m| text.contains(m))) {
         return Read::Nothing;
     }
-    Read::Text(shown, text)
+    Read::Text(shown.to_owned(), text.to_owned())
 }
 
 /// Parses the text of a file, shown as `shown`, and indexes what it holds.
@@ -820,6 +848,11 @@ fn first_token_of_field(field: &syn::Field) -> proc_macro2::Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_marker_holds_the_word_looked_for_first() {
+        assert!(MARKERS.iter().all(|m| m.contains(MARKERS_SHARE)));
+    }
 
     #[test]
     fn paths_show_relative_with_slashes() {
