@@ -8,7 +8,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, MapAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 
 use crate::governance::{Alternative, Governance, GovernanceKey};
 use crate::noise::Mechanism;
@@ -69,31 +69,16 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
             ) -> Result<Self::Value, D::Error> {
                 T::deserialize(deserializer).map(|value| Located::new(value, ByteSpan::default()))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut offset = 0u64;
-                let mut len = 0u64;
-                #[derive(Deserialize)]
-                #[serde(rename_all = "lowercase")]
-                enum Key {
-                    Offset,
-                    Len,
-                    Value,
-                }
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Offset => offset = map.next_value()?,
-                        Key::Len => len = map.next_value()?,
-                        Key::Value => {
-                            let value = map.next_value::<T>()?;
-                            let span = ByteSpan::new(
-                                usize::try_from(offset).unwrap_or(usize::MAX),
-                                usize::try_from(len).unwrap_or(0),
-                            );
-                            return Ok(Located::new(value, span));
-                        }
-                    }
-                }
-                Err(de::Error::missing_field("value"))
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let missing = |index| de::Error::invalid_length(index, &"a span and a value");
+                let offset: u64 = seq.next_element()?.ok_or_else(|| missing(0))?;
+                let len: u64 = seq.next_element()?.ok_or_else(|| missing(1))?;
+                let value: T = seq.next_element()?.ok_or_else(|| missing(2))?;
+                let span = ByteSpan::new(
+                    usize::try_from(offset).unwrap_or(usize::MAX),
+                    usize::try_from(len).unwrap_or(0),
+                );
+                Ok(Located::new(value, span))
             }
         }
         deserializer.deserialize_newtype_struct(crate::yaml::LOCATED, LocatedVisitor(PhantomData))

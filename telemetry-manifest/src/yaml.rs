@@ -23,12 +23,10 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 use crate::model::ByteSpan;
 
 /// The name under which [`crate::Located`] asks for a node's span: the
-/// deserializer of this module answers it with a map of `offset`, `len` and
-/// `value`; any other deserializer sees a newtype struct.
+/// deserializer of this module answers it with a sequence of the node's offset
+/// and length in bytes and the node itself; any other deserializer sees a
+/// newtype struct.
 pub(crate) const LOCATED: &str = "$telemetry_manifest::Located";
-
-/// The keys of the map that answers [`LOCATED`], in the order they come.
-pub(crate) const LOCATED_KEYS: [&str; 3] = ["offset", "len", "value"];
 
 /// One YAML node: a scalar, a sequence or a mapping, with where it was written.
 #[derive(Clone, Debug)]
@@ -584,7 +582,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         if name == LOCATED {
-            return visitor.visit_map(Spanned {
+            return visitor.visit_seq(Spanned {
                 node: self.0,
                 next: 0,
             });
@@ -727,36 +725,35 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
     }
 }
 
-/// The map that answers [`LOCATED`]: the node's offset and length in bytes, then
-/// the node itself.
+/// The sequence that answers [`LOCATED`]: the node's offset and length in bytes,
+/// then the node itself.
 struct Spanned<'n> {
     node: &'n Node,
     next: usize,
 }
 
-impl<'de> de::MapAccess<'de> for Spanned<'_> {
+impl<'de> de::SeqAccess<'de> for Spanned<'_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
+    fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        match LOCATED_KEYS.get(self.next) {
-            Some(key) => seed.deserialize((*key).into_deserializer()).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         let index = self.next;
         self.next += 1;
         let span = self.node.span;
         match index {
-            0 => seed.deserialize((span.offset as u64).into_deserializer()),
-            1 => seed.deserialize((span.len as u64).into_deserializer()),
-            _ => seed
+            0 => seed
+                .deserialize((span.offset as u64).into_deserializer())
+                .map(Some),
+            1 => seed
+                .deserialize((span.len as u64).into_deserializer())
+                .map(Some),
+            2 => seed
                 .deserialize(NodeDeserializer(self.node))
+                .map(Some)
                 .map_err(|e| e.at(span)),
+            _ => Ok(None),
         }
     }
 }
