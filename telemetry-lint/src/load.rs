@@ -13,9 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use telemetry_manifest::{
-    ByteSpan, Finding, Level, Manifest, ValidManifest, ValidPolicy, line_column,
-};
+use telemetry_manifest::{ByteSpan, Finding, Level, Lines, Manifest, ValidManifest, ValidPolicy};
 
 use crate::report::{Diagnostic, Location, Problem, Report};
 use crate::scan;
@@ -252,6 +250,8 @@ pub struct LoadedManifest {
     pub shown_path: String,
     /// The manifest's text.
     pub text: Arc<str>,
+    /// Where each line of the text starts, to place diagnostics.
+    pub lines: Lines,
     /// The manifest as parsed.
     pub manifest: Manifest,
     /// The manifest as checked.
@@ -344,6 +344,7 @@ pub fn load_with(
     Ok(LoadedManifest {
         workspace,
         shown_path,
+        lines: Lines::new(&text),
         text,
         manifest,
         valid,
@@ -387,6 +388,7 @@ fn load_policy_file(
         diagnostic.manifest = Some(manifest_location(
             manifest_shown,
             manifest_text,
+            &Lines::new(manifest_text),
             written.span,
             "the policy file",
         ));
@@ -440,7 +442,7 @@ fn load_policy_file(
         Ok(policy) => Ok(policy),
         Err(e) => {
             let inside = e.span.map(|span| {
-                let location = manifest_location(&shown, &text, span, "here");
+                let location = manifest_location(&shown, &text, &Lines::new(&text), span, "here");
                 (shown.clone(), text.clone(), location)
             });
             let message = e.message.replacen(
@@ -471,7 +473,7 @@ pub(crate) fn parsed_or_fatal(
                 Diagnostic::problem(Problem::InvalidManifest, Level::Error, e.message, e.help);
             diagnostic.manifest = e
                 .span
-                .map(|span| manifest_location(shown, text, span, "here"));
+                .map(|span| manifest_location(shown, text, &Lines::new(text), span, "here"));
             let mut report = fatal(diagnostic);
             report.files.insert(shown.to_owned(), text.clone());
             report.manifest = Some(shown.to_owned());
@@ -490,9 +492,15 @@ pub(crate) fn fatal(diagnostic: Diagnostic) -> Box<Report> {
     Box::new(report)
 }
 
-/// A location in the manifest, from a byte span.
-pub fn manifest_location(path: &str, text: &str, span: ByteSpan, label: &str) -> Location {
-    let (line, column) = line_column(text, span.offset);
+/// A location in the manifest, from a byte span; `lines` is `text`'s index.
+pub fn manifest_location(
+    path: &str,
+    text: &str,
+    lines: &Lines,
+    span: ByteSpan,
+    label: &str,
+) -> Location {
+    let (line, column) = lines.line_column(text, span.offset);
     Location {
         path: path.to_owned(),
         line,

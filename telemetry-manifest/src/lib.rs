@@ -90,9 +90,9 @@ pub use governance::{
     AfterRetention, Alternative, Answer, Encryption, Governance, GovernanceKey, ValidGovernance,
 };
 pub use load::{
-    Document, LoadError, Loaded, LoadedPolicy, MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_MANIFEST_BYTES,
-    MAX_NODES, line_column, load_bytes, load_path, load_policy_path, parse_str, parse_value,
-    read_path,
+    Document, Lines, LoadError, Loaded, LoadedPolicy, MAX_ALIAS_REPLAY, MAX_DEPTH,
+    MAX_MANIFEST_BYTES, MAX_NODES, line_column, load_bytes, load_path, load_policy_path, parse_str,
+    parse_value, read_path,
 };
 pub use model::{
     ByteSpan, ConfigFile, Event, Field, FieldPrivacy, Group, Located, LocatedMap, Manifest,

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use telemetry_manifest::Document;
+use telemetry_manifest::{Document, Lines};
 
 const MANIFEST: &str = "version: 1\nproject:\n  name: acme\n  retention_days: 90\nevents:\n  ping:\n    since: SINCE\n    fields:\n      ok: { type: bool, category: technical }\n";
 
@@ -80,5 +80,21 @@ proptest! {
         let (model, value) = since(&s);
         prop_assert_eq!(&model, &s);
         prop_assert_eq!(value, json!(s));
+    }
+}
+
+proptest! {
+    #[test]
+    fn lines_place_every_offset_as_reading_from_the_start_does(
+        text in "(\\PC|\n){0,200}",
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let boundaries: Vec<usize> =
+            text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let offset = boundaries[pick.index(boundaries.len())];
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+        prop_assert_eq!(Lines::new(&text).line_column(&text, offset), (line, column));
     }
 }

@@ -32,7 +32,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use telemetry_manifest::text::{is_placeholder, markdown_cell, markdown_code, markdown_inline};
 use telemetry_manifest::{
-    ByteSpan, ConsentModel, EventDef, GovernanceKey, MetadataKey, Text, ValidManifest, line_column,
+    ByteSpan, ConsentModel, EventDef, GovernanceKey, Lines, MetadataKey, Text, ValidManifest,
 };
 
 /// The version of the JSON document's shape.
@@ -170,6 +170,8 @@ impl Review {
 struct Builder<'a> {
     manifest: &'a ValidManifest,
     text: &'a str,
+    /// `text`'s lines, to link every answer to its line.
+    lines: Lines,
     path: &'a str,
 }
 
@@ -177,7 +179,7 @@ impl Builder<'_> {
     fn link(&self, span: ByteSpan) -> Link {
         Link {
             path: self.path.to_owned(),
-            line: line_column(self.text, span.offset).0,
+            line: self.lines.line_column(self.text, span.offset).0,
         }
     }
 
@@ -623,6 +625,7 @@ pub fn build(
     let builder = Builder {
         manifest,
         text,
+        lines: Lines::new(text),
         path,
     };
     let mut questions = Vec::new();

@@ -36,7 +36,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use telemetry_manifest::{
-    FieldDef, FieldType, Finding, GroupDef, Owner, enum_values_message, line_column, rules,
+    FieldDef, FieldType, Finding, GroupDef, Lines, Owner, enum_values_message, rules,
     type_mismatch_help, type_mismatch_message, type_to_string,
 };
 
@@ -50,6 +50,8 @@ pub(crate) struct Declared<'a> {
     pub(crate) shown: &'a str,
     /// The manifest's text, to turn spans into lines.
     pub(crate) source: &'a str,
+    /// Where each line of `source` starts.
+    pub(crate) lines: &'a Lines,
 }
 
 /// Everything the expansion needs, gathered by the pipeline.
@@ -650,6 +652,7 @@ fn assertions(event: &EventPlan<'_>, field: &FieldPlan<'_>, implements: bool) ->
             owner,
             shown,
             source,
+            lines,
         }),
     ) = (field.declared, &event.declared)
     else {
@@ -666,7 +669,7 @@ fn assertions(event: &EventPlan<'_>, field: &FieldPlan<'_>, implements: bool) ->
     let owner = *owner;
     let field_name = &def.name.value;
     let place = |offset: usize| {
-        let (line, column) = line_column(source, offset);
+        let (line, column) = lines.line_column(source, offset);
         format!("\n  = manifest: {shown}:{line}:{column}")
     };
     let declared = def.ty.value;
@@ -753,7 +756,9 @@ fn group_assertion(event: &EventPlan<'_>, field: &FieldPlan<'_>, group: &GroupDe
         .declared
         .as_ref()
         .map(|declared| {
-            let (line, column) = line_column(declared.source, group.name.span.offset);
+            let (line, column) = declared
+                .lines
+                .line_column(declared.source, group.name.span.offset);
             format!("\n  = manifest: {}:{line}:{column}", declared.shown)
         })
         .unwrap_or_default();

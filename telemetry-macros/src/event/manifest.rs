@@ -33,7 +33,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
-use telemetry_manifest::{Finding, LoadError, ValidManifest};
+use telemetry_manifest::{Finding, Lines, LoadError, ValidManifest};
 
 /// The environment variable that names the manifest explicitly.
 pub(crate) const MANIFEST_ENV: &str = "TELEMETRY_MANIFEST";
@@ -45,6 +45,9 @@ pub(crate) const MANIFEST_FILE: &str = "telemetry.yaml";
 pub(crate) struct Parsed {
     /// The manifest's text, for turning spans into lines.
     pub(crate) source: String,
+    /// Where each line of `source` starts: every expansion places its errors
+    /// and assertions' messages with it.
+    pub(crate) lines: Lines,
     /// The checked manifest and the findings of its validation, or the load error.
     pub(crate) result: Result<(ValidManifest, Vec<Finding>), LoadError>,
     /// The item that reports the problems of the manifest as a whole.
@@ -250,11 +253,13 @@ pub(crate) fn load(path: &Path) -> Found {
             result: loaded
                 .manifest
                 .map(|manifest| telemetry_manifest::validate(&manifest)),
+            lines: Lines::new(&loaded.source),
             source: loaded.source,
             reporter: Reporter::default(),
         },
         Err(error) => Parsed {
             source: String::new(),
+            lines: Lines::default(),
             result: Err(error),
             reporter: Reporter::default(),
         },

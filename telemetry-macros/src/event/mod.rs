@@ -40,7 +40,7 @@ use std::path::PathBuf;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use telemetry_manifest::{Finding, Owner, default_event_name, line_column, rules};
+use telemetry_manifest::{Finding, Owner, default_event_name, rules};
 
 use expand::{EventPlan, Plan, Shape, VariantPlan};
 
@@ -213,7 +213,7 @@ pub(crate) fn expand(
                 let place = error
                     .span
                     .map(|span| {
-                        let (line, column) = line_column(source, span.offset);
+                        let (line, column) = found.parsed.lines.line_column(source, span.offset);
                         format!(":{line}:{column}")
                     })
                     .unwrap_or_default();
@@ -233,6 +233,7 @@ pub(crate) fn expand(
                     valid: valid_manifest,
                     shown: &shown,
                     source,
+                    lines: &found.parsed.lines,
                 };
                 if manifest_findings.iter().any(valid::manifest_level) && reports() {
                     valid::report_manifest_level(

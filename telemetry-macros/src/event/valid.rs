@@ -6,9 +6,8 @@
 //! embeds, and whether a check already reported it.
 
 use telemetry_manifest::{
-    CodeTarget, Enforced, EventStruct, Finding, GroupStruct, Owner, StructField, TypeClass,
+    CodeTarget, Enforced, EventStruct, Finding, GroupStruct, Lines, Owner, StructField, TypeClass,
     ValidManifest, apply_waivers, check_event_struct, check_group_struct, classify_type,
-    line_column,
 };
 
 use super::expand::{Declared, EventPlan, FieldPlan};
@@ -22,6 +21,8 @@ pub(crate) struct Context<'a> {
     pub(crate) shown: &'a str,
     /// The manifest's text, to turn spans into lines.
     pub(crate) source: &'a str,
+    /// Where each line of `source` starts.
+    pub(crate) lines: &'a Lines,
 }
 
 impl Context<'_> {
@@ -36,7 +37,7 @@ impl Context<'_> {
         finding
             .manifest_span
             .map(|span| {
-                let (line, column) = line_column(self.source, span.offset);
+                let (line, column) = self.lines.line_column(self.source, span.offset);
                 format!("\n  = manifest: {}:{line}:{column}", self.shown)
             })
             .unwrap_or_default()
@@ -167,6 +168,7 @@ pub(crate) fn check<'a>(
         owner,
         shown: context.shown,
         source: context.source,
+        lines: context.lines,
     });
     if let Some(event) = event {
         plan.embedded = event

@@ -80,7 +80,9 @@ pub(crate) fn schema_diagnostics(
                 "fix the manifest at the marked place; the schema lists every key and the values each takes",
             );
             diagnostic.manifest =
-                span.map(|span| manifest_location(&loaded.shown_path, &loaded.text, span, "here"));
+                span.map(|span| {
+                manifest_location(&loaded.shown_path, &loaded.text, &loaded.lines, span, "here")
+            });
             diagnostic
         })
         .collect()

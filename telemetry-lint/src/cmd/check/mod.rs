@@ -199,6 +199,7 @@ pub(crate) fn check(options: &CheckOptions) -> Report {
             manifest_location(
                 &loaded.shown_path,
                 &loaded.text,
+                &loaded.lines,
                 span,
                 finding.rule.manifest_label,
             )
