@@ -62,6 +62,7 @@ pub fn run(config: &Config) -> Vec<Row> {
             format!("{:.0} MiB", ours.check.max_rss_kib as f64 / 1024.0),
         ),
     ];
+    rows.extend(reporting_rows(config, &dir));
     let glean_figure = format!("1 registry: glean_parser translate -f markdown, {n} metrics");
     if !config.glean {
         rows.push(Row::skipped(
@@ -86,6 +87,68 @@ pub fn run(config: &Config) -> Vec<Row> {
         Err(e) => rows.push(Row::skipped(glean_figure, e)),
     }
     rows
+}
+
+/// Info rows for the commands whose output grows with the registry: `review` of
+/// every event (each answer linked to its manifest line), and `check` of the same
+/// registry with one finding per event (the alternatives left out, so each event
+/// is TL044's), each printed with its manifest snippet. No target: the rows show
+/// that reporting stays proportional to what is reported.
+fn reporting_rows(config: &Config, dir: &Path) -> Vec<Row> {
+    let n = config.events;
+    let review_figure = format!("1 registry: review of all {n} events");
+    let findings_figure = format!("1 registry: check with a finding for each of {n} events");
+    let review = measure::sample(1, config.runs, || {
+        let run = measure::run(&mut linter_command(
+            config,
+            "review",
+            &dir.join("Cargo.toml"),
+        ))?
+        .expect_code(0, "`cargo telemetry-lint review`")?;
+        let last = workload::event_name(n - 1);
+        if !run.stdout.contains(&last) {
+            return Err(format!("the review does not ask about `{last}`"));
+        }
+        Ok((run.wall, run.max_rss_kib))
+    });
+    let findings_dir = config.work.join("registry-findings");
+    let findings = workload::registry_workspace(&findings_dir, n)
+        .and_then(|()| {
+            let path = findings_dir.join("telemetry.yaml");
+            let text = std::fs::read_to_string(&path)?;
+            let without: String = text
+                .lines()
+                .filter(|line| !line.contains("alternatives:") && !line.contains("considered:"))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            std::fs::write(&path, without)
+        })
+        .map_err(|e| format!("cannot write the workspace: {e}"))
+        .and_then(|()| {
+            measure::sample(1, config.runs, || {
+                let run = measure::run(&mut linter_command(
+                    config,
+                    "check",
+                    &findings_dir.join("Cargo.toml"),
+                ))?
+                .expect_code(1, "`cargo telemetry-lint check` with findings")?;
+                let summary = format!("{n} errors, 0 warnings in {n} events");
+                if !run.stdout.contains(&summary) {
+                    return Err(format!(
+                        "`check` did not report {n} errors: {}",
+                        run.stdout.lines().last().unwrap_or_default()
+                    ));
+                }
+                Ok((run.wall, run.max_rss_kib))
+            })
+        });
+    [(review_figure, review), (findings_figure, findings)]
+        .into_iter()
+        .map(|(figure, sample)| match sample {
+            Ok(sample) => Row::info(figure, show(sample.median())),
+            Err(e) => Row::failed(figure, e),
+        })
+        .collect()
 }
 
 /// Our side of figure 1: each iteration runs `doc` (writes `TELEMETRY.md`) then

@@ -22,6 +22,8 @@ fn smoke_run_completes_every_figure() {
     assert!(!stdout.contains("FAILED"), "{stdout}");
     for figure in [
         "1 registry: check + doc, 200 events",
+        "1 registry: review of all 200 events",
+        "1 registry: check with a finding for each of 200 events",
         "3 build: crate alone, 20 events",
         "4 runtime",
     ] {
