@@ -170,8 +170,9 @@ fn snippet(
     } else {
         last
     };
-    // `first` starts the line before the span's, unless the span is on line 1.
-    let first_line = location.line.saturating_sub(if first > 0 { 2 } else { 1 });
+    // `first` starts the line before the span's (line 1 for a span on line 2),
+    // or line 1 itself for a span there: 0-based, the span's line less two.
+    let first_line = location.line.saturating_sub(2);
     Some((
         Window {
             name: location.path.clone(),
@@ -280,4 +281,61 @@ fn wrap(prefix: &str, text: &str) -> String {
     out.push_str(&line);
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::manifest_location;
+    use crate::report::Problem;
+
+    /// The snippet of a span on line `line` of a ten-line manifest.
+    fn rendered_at_line(line: usize) -> String {
+        let text: String = (1..=10).map(|i| format!("key{i}: value\n")).collect();
+        let offset = match line {
+            1 => 0,
+            _ => text
+                .match_indices('\n')
+                .nth(line - 2)
+                .map_or(0, |(i, _)| i + 1),
+        };
+        let lines = telemetry_manifest::Lines::new(&text);
+        let mut diagnostic = Diagnostic::problem(
+            Problem::InvalidManifest,
+            Level::Error,
+            "something is wrong",
+            "fix it",
+        );
+        diagnostic.manifest = Some(manifest_location(
+            "telemetry.yaml",
+            &text,
+            &lines,
+            telemetry_manifest::ByteSpan::new(offset, 4),
+            "here",
+        ));
+        let files = BTreeMap::from([("telemetry.yaml".to_owned(), Arc::from(text.as_str()))]);
+        render_diagnostics(&[diagnostic], &files, false)
+    }
+
+    #[test]
+    fn snippets_number_their_lines_as_the_file_does() {
+        for line in [1, 2, 3, 9, 10] {
+            let out = rendered_at_line(line);
+            assert!(
+                out.contains(&format!("[telemetry.yaml:{line}:1]")),
+                "line {line}:\n{out}"
+            );
+            assert!(
+                out.contains(&format!("{line} │ key{line}: value")),
+                "line {line}:\n{out}"
+            );
+            if line > 1 {
+                let before = line - 1;
+                assert!(
+                    out.contains(&format!("{before} │ key{before}: value")),
+                    "line {line}:\n{out}"
+                );
+            }
+        }
+    }
 }
