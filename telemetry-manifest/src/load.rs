@@ -31,6 +31,8 @@ pub const MAX_NODES: usize = 500_000;
 
 /// The most nodes that aliases may replay in one manifest: 10,000. A manifest has
 /// no need for aliases at all; a few are tolerated for shared field definitions.
+/// Aliases may also repeat at most [`MAX_MANIFEST_BYTES`] of scalar text in all,
+/// since every reader copies an alias's text each time it is used.
 pub const MAX_ALIAS_REPLAY: usize = 10_000;
 
 /// Why a manifest could not be loaded.
@@ -287,6 +289,7 @@ impl Document {
             depth: MAX_DEPTH,
             nodes: MAX_NODES,
             alias_replay: MAX_ALIAS_REPLAY,
+            alias_replay_bytes: MAX_MANIFEST_BYTES as usize,
         };
         match crate::yaml::parse(text, limits) {
             Ok(Some(root)) => Ok(Document { root }),
@@ -340,6 +343,8 @@ fn help_for(message: &str) -> String {
         .any(|word| lower.contains(word))
     {
         "a manifest needs neither deep nesting nor alias expansion; write the events out plainly"
+    } else if lower.contains("found nothing") || lower.contains("reads as null") {
+        "write the text after the key; to mean the word `null` or `~` itself, quote it"
     } else if lower.contains("expected a string") {
         "a single word or line of text belongs here, not a list, a mapping or an alias to one"
     } else if lower.contains("expected a mapping") || lower.contains("expected struct") {

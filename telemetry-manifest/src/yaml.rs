@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
@@ -35,16 +36,19 @@ pub(crate) struct Node {
     value: Value,
 }
 
+/// A node's content. Everything is shared (`Arc`), so an anchor is kept and an
+/// alias repeats it at the cost of a pointer, however large the node.
 #[derive(Clone, Debug)]
 enum Value {
-    /// The text after escapes are processed; `plain` when written without quotes
-    /// and without the `!!str` tag, so the core schema resolves it.
+    /// The text after escapes are processed; `plain` when the core schema
+    /// resolves it: written without quotes, or tagged `!!int`, `!!float`,
+    /// `!!bool` or `!!null`.
     Scalar {
-        text: String,
+        text: Arc<str>,
         plain: bool,
     },
-    Sequence(Vec<Node>),
-    Mapping(Vec<(Node, Node)>),
+    Sequence(Arc<Vec<Node>>),
+    Mapping(Arc<Vec<(Node, Node)>>),
 }
 
 /// What a plain scalar means under the YAML 1.2 core schema.
@@ -100,7 +104,7 @@ fn resolve(text: &str, plain: bool) -> Resolved {
 }
 
 fn radix(digits: &str, radix: u32) -> Resolved {
-    if digits.is_empty() {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return Resolved::Text;
     }
     u64::from_str_radix(digits, radix).map_or(Resolved::Text, Resolved::Unsigned)
@@ -175,6 +179,9 @@ pub(crate) struct Limits {
     pub(crate) nodes: usize,
     /// The most nodes that aliases may repeat, in all.
     pub(crate) alias_replay: usize,
+    /// The most bytes of scalar text that aliases may repeat, in all: readers
+    /// copy an alias's text each time it is used.
+    pub(crate) alias_replay_bytes: usize,
 }
 
 /// Parses one YAML document into its tree; `Ok(None)` when the text holds no
@@ -189,7 +196,9 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Result<Option<Node>, Error> {
         events: Parser::new_from_str_with_options(text, options),
         anchors: HashMap::new(),
         nodes: 0,
+        text_bytes: 0,
         replayed: 0,
+        replayed_bytes: 0,
         limits,
         end: ByteSpan::new(text.len(), 0),
     };
@@ -198,10 +207,14 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Result<Option<Node>, Error> {
 
 struct Builder<'a> {
     events: Parser<'a, granit_parser::StrInput<'a>>,
-    /// Each anchored node, with the number of nodes it stands for.
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Each anchored node, with the number of nodes and of bytes of scalar text
+    /// it stands for.
+    anchors: HashMap<usize, (Node, usize, usize)>,
     nodes: usize,
+    /// The bytes of scalar text read, replays included.
+    text_bytes: usize,
     replayed: usize,
+    replayed_bytes: usize,
     limits: Limits,
     /// The end of the text, where an error without a place points.
     end: ByteSpan,
@@ -309,15 +322,18 @@ impl<'a> Builder<'a> {
     }
 
     fn node(&mut self, event: Event<'a>, span: ByteSpan, depth: usize) -> Result<Node, Error> {
-        let before = self.nodes + self.replayed;
+        let before = (self.nodes + self.replayed, self.text_bytes);
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(span)?;
-                let plain = matches!(style, ScalarStyle::Plain)
-                    && !tag
-                        .as_ref()
-                        .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
-                let text = text.into_owned();
+                let plain = match &tag {
+                    None => matches!(style, ScalarStyle::Plain),
+                    Some(tag) => ["int", "float", "bool", "null"]
+                        .iter()
+                        .any(|core| tag.is_yaml_core_schema_tag(core)),
+                };
+                self.text_bytes += text.len();
+                let text: Arc<str> = Arc::from(text.as_ref());
                 (Value::Scalar { text, plain }, anchor)
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -331,7 +347,7 @@ impl<'a> Builder<'a> {
                     }
                     items.push(self.node(event, span, depth + 1)?);
                 }
-                (Value::Sequence(items), anchor)
+                (Value::Sequence(Arc::new(items)), anchor)
             }
             Event::MappingStart(_, anchor, _) => {
                 self.count(span)?;
@@ -347,23 +363,30 @@ impl<'a> Builder<'a> {
                     let value = self.node(event, value_span, depth + 1)?;
                     entries.push((key, value));
                 }
-                no_duplicate_keys(&entries)?;
-                (Value::Mapping(entries), anchor)
+                let entries = merged(entries)?;
+                (Value::Mapping(Arc::new(entries)), anchor)
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
-                    return Err(Error::new("an alias names no anchor before it", span));
+                let Some((node, size, bytes)) = self.anchors.get(&id) else {
+                    return Err(Error::new(
+                        "an alias refers to no anchor defined before it, or to the node it sits in",
+                        span,
+                    ));
                 };
                 self.replayed += size;
-                if self.replayed > self.limits.alias_replay {
+                self.replayed_bytes += bytes;
+                if self.replayed > self.limits.alias_replay
+                    || self.replayed_bytes > self.limits.alias_replay_bytes
+                {
                     return Err(Error::new(
                         format!(
-                            "alias replay limit exceeded: aliases repeat more than {} nodes",
-                            self.limits.alias_replay
+                            "alias replay limit exceeded: aliases repeat more than {} nodes or {} bytes of text",
+                            self.limits.alias_replay, self.limits.alias_replay_bytes
                         ),
                         span,
                     ));
                 }
+                self.text_bytes += bytes;
                 // Placed where it is used, as a diagnostic about it should be.
                 let mut node = node.clone();
                 node.span = span;
@@ -373,21 +396,83 @@ impl<'a> Builder<'a> {
         };
         let node = Node { span, value };
         if anchor != 0 {
-            let size = self.nodes + self.replayed - before;
-            self.anchors.insert(anchor, (node.clone(), size));
+            let size = self.nodes + self.replayed - before.0;
+            let bytes = self.text_bytes - before.1;
+            self.anchors.insert(anchor, (node.clone(), size, bytes));
         }
         Ok(node)
     }
 }
 
-/// Rejects a mapping that has a scalar key twice, at the second one.
-fn no_duplicate_keys(entries: &[(Node, Node)]) -> Result<(), Error> {
-    fn key(node: &Node) -> Option<&str> {
-        match &node.value {
-            Value::Scalar { text, .. } => Some(text.as_str()),
-            _ => None,
+/// The text of a scalar key.
+fn key_text(node: &Node) -> Option<&str> {
+    match &node.value {
+        Value::Scalar { text, .. } => Some(text),
+        _ => None,
+    }
+}
+
+/// A mapping's entries with its merge keys applied (`<<: *defaults`, or a list of
+/// aliases, as YAML 1.1's merge key type describes:
+/// <https://yaml.org/type/merge.html>): each merged mapping's keys are added
+/// unless the mapping sets them itself or an earlier merged mapping did.
+/// Duplicate keys written in the mapping itself are rejected first.
+fn merged(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
+    let is_merge =
+        |key: &Node| matches!(&key.value, Value::Scalar { text, plain: true } if &**text == "<<");
+    let (merges, mut own): (Vec<(Node, Node)>, Vec<(Node, Node)>) =
+        entries.into_iter().partition(|(key, _)| is_merge(key));
+    no_duplicate_keys(&own)?;
+    if merges.is_empty() {
+        return Ok(own);
+    }
+    let not_a_mapping = |span| {
+        Error::new(
+            "a merge key (`<<`) takes a mapping, or a list of mappings, to merge",
+            span,
+        )
+    };
+    let mut sources: Vec<&Arc<Vec<(Node, Node)>>> = Vec::new();
+    for (_, value) in &merges {
+        match &value.value {
+            Value::Mapping(entries) => sources.push(entries),
+            Value::Sequence(items) => {
+                for item in items.iter() {
+                    match &item.value {
+                        Value::Mapping(entries) => sources.push(entries),
+                        _ => return Err(not_a_mapping(item.span)),
+                    }
+                }
+            }
+            Value::Scalar { .. } => return Err(not_a_mapping(value.span)),
         }
     }
+    let mut seen: std::collections::HashSet<Arc<str>> = own
+        .iter()
+        .filter_map(|(key, _)| match &key.value {
+            Value::Scalar { text, .. } => Some(Arc::clone(text)),
+            _ => None,
+        })
+        .collect();
+    let mut merged = Vec::new();
+    for source in sources {
+        for (key, value) in source.iter() {
+            let fresh = match &key.value {
+                Value::Scalar { text, .. } => seen.insert(Arc::clone(text)),
+                _ => true,
+            };
+            if fresh {
+                merged.push((key.clone(), value.clone()));
+            }
+        }
+    }
+    own.extend(merged);
+    Ok(own)
+}
+
+/// Rejects a mapping that has a scalar key twice, at the second one.
+fn no_duplicate_keys(entries: &[(Node, Node)]) -> Result<(), Error> {
+    let key = key_text;
     let duplicate = |index: usize| {
         let node = &entries[index].0;
         Error::new(
@@ -531,8 +616,22 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         self.deserialize_str(visitor)
     }
 
+    /// Any scalar reads as the text written (`1.0`, `on`), except null: a key
+    /// with nothing after it, or `~` or `null` unquoted, is not text.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.0.value {
+            Value::Scalar { text, plain } if resolve(text, *plain) == Resolved::Null => {
+                // An empty value has no length in the text (the parser calls it `~`).
+                let found = if text.is_empty() || self.0.span.len == 0 {
+                    "nothing".to_owned()
+                } else {
+                    format!("`{text}`, which YAML reads as null")
+                };
+                Err(Error::new(
+                    format!("expected a string, found {found}"),
+                    self.0.span,
+                ))
+            }
             Value::Scalar { text, .. } => visitor
                 .visit_str(text)
                 .map_err(|e: Error| e.at(self.0.span)),
@@ -648,7 +747,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         match &self.0.value {
             // A unit variant is written as its name.
             Value::Scalar { text, .. } => visitor
-                .visit_enum(text.as_str().into_deserializer())
+                .visit_enum((&**text).into_deserializer())
                 .map_err(|e: Error| e.at(self.0.span)),
             _ => self.invalid(&visitor),
         }
@@ -786,6 +885,9 @@ mod tests {
             ("1.0.0", Resolved::Text),
             ("2027-12-31", Resolved::Text),
             ("0x", Resolved::Text),
+            ("0x+1", Resolved::Text),
+            ("0o+7", Resolved::Text),
+            ("0o8", Resolved::Text),
             (".", Resolved::Text),
             ("1e", Resolved::Text),
             ("e3", Resolved::Text),
@@ -795,5 +897,89 @@ mod tests {
             assert_eq!(resolve(text, false), Resolved::Text, "{text:?}");
         }
         assert!(matches!(resolve(".nan", true), Resolved::Float(n) if n.is_nan()));
+    }
+
+    const LIMITS: Limits = Limits {
+        depth: 24,
+        nodes: 500_000,
+        alias_replay: 10_000,
+        alias_replay_bytes: 1_000,
+    };
+
+    fn json(text: &str) -> Result<serde_json::Value, Error> {
+        let root = parse(text, LIMITS)?.expect("a document");
+        serde::Deserialize::deserialize(NodeDeserializer(&root))
+    }
+
+    #[test]
+    fn merge_keys_add_what_the_mapping_does_not_set() {
+        let value = json(
+            "base: &base { a: 1, b: 2 }\nmore: &more { c: 3, a: 9 }\nx:\n  <<: [*base, *more]\n  b: 5\n",
+        )
+        .unwrap();
+        assert_eq!(value["x"], serde_json::json!({ "a": 1, "b": 5, "c": 3 }));
+        let error = json("x:\n  <<: 1\n").unwrap_err();
+        assert!(error.message.contains("merge key"), "{error}");
+    }
+
+    #[test]
+    fn null_is_not_text() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Named {
+            #[allow(dead_code)]
+            name: String,
+        }
+        for (text, found) in [
+            ("name:\n", "found nothing"),
+            ("name: ~\n", "reads as null"),
+            ("name: null\n", "reads as null"),
+        ] {
+            let root = parse(text, LIMITS).unwrap().unwrap();
+            let error =
+                <Named as serde::Deserialize>::deserialize(NodeDeserializer(&root)).unwrap_err();
+            assert!(error.message.contains(found), "{text:?}: {error}");
+        }
+        let root = parse("name: 'null'\n", LIMITS).unwrap().unwrap();
+        let named: Named = serde::Deserialize::deserialize(NodeDeserializer(&root)).unwrap();
+        assert_eq!(named.name, "null");
+    }
+
+    #[test]
+    fn tags_decide_how_a_scalar_resolves() {
+        let value = json("a: !!str 1\nb: !!int '5'\nc: ! 1.0\nd: '1'\n").unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({ "a": "1", "b": 5, "c": "1.0", "d": "1" })
+        );
+    }
+
+    #[test]
+    fn aliases_repeat_a_bounded_amount_of_text() {
+        let long = "x".repeat(400);
+        let ok = json(&format!("a: &a {long}\nb: [*a, *a]\n"));
+        assert!(ok.is_ok(), "{ok:?}");
+        let error = json(&format!("a: &a {long}\nb: [*a, *a, *a]\n")).unwrap_err();
+        assert!(error.message.contains("alias replay limit"), "{error}");
+    }
+
+    #[test]
+    fn an_alias_shares_its_anchor_instead_of_copying_it() {
+        // Copied, `&a0 [&a1 [... [0, 0, ...]]]` would copy the innermost list once
+        // per enclosing anchor; shared, an anchor or an alias costs a pointer.
+        let root = parse("x: &a [1, 2]\ny: *a\n", LIMITS).unwrap().unwrap();
+        let Value::Mapping(entries) = &root.value else {
+            panic!("a mapping")
+        };
+        let (Value::Sequence(x), Value::Sequence(y)) = (&entries[0].1.value, &entries[1].1.value)
+        else {
+            panic!("two sequences")
+        };
+        assert!(Arc::ptr_eq(x, y));
+    }
+
+    #[test]
+    fn an_alias_inside_its_own_anchor_is_refused() {
+        let error = json("a: &a [*a]\n").unwrap_err();
+        assert!(error.message.contains("the node it sits in"), "{error}");
     }
 }
