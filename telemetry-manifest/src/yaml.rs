@@ -404,6 +404,9 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// A mapping's entry: its key and its value.
+type Entry = (Node, Node);
+
 /// The text of a scalar key.
 fn key_text(node: &Node) -> Option<&str> {
     match &node.value {
@@ -420,7 +423,7 @@ fn key_text(node: &Node) -> Option<&str> {
 fn merged(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
     let is_merge =
         |key: &Node| matches!(&key.value, Value::Scalar { text, plain: true } if &**text == "<<");
-    let (merges, mut own): (Vec<(Node, Node)>, Vec<(Node, Node)>) =
+    let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
         entries.into_iter().partition(|(key, _)| is_merge(key));
     no_duplicate_keys(&own)?;
     if merges.is_empty() {
