@@ -36,15 +36,16 @@ pub(crate) struct Node {
     value: Value,
 }
 
-/// A node's content. Everything is shared (`Arc`), so an anchor is kept and an
-/// alias repeats it at the cost of a pointer, however large the node.
+/// A node's content. Sequences and mappings are shared (`Arc`), so an anchor is
+/// kept and an alias repeats it at the cost of a pointer, however large the node;
+/// a scalar's text is copied, within the budget of text aliases may repeat.
 #[derive(Clone, Debug)]
 enum Value {
     /// The text after escapes are processed; `plain` when the core schema
     /// resolves it: written without quotes, or tagged `!!int`, `!!float`,
     /// `!!bool` or `!!null`.
     Scalar {
-        text: Arc<str>,
+        text: String,
         plain: bool,
     },
     Sequence(Arc<Vec<Node>>),
@@ -67,8 +68,10 @@ fn resolve(text: &str, plain: bool) -> Resolved {
     if !plain {
         return Resolved::Text;
     }
+    if is_null(text, plain) {
+        return Resolved::Null;
+    }
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
         "true" | "True" | "TRUE" => return Resolved::Bool(true),
         "false" | "False" | "FALSE" => return Resolved::Bool(false),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
@@ -101,6 +104,11 @@ fn resolve(text: &str, plain: bool) -> Resolved {
         return text.parse::<f64>().map_or(Resolved::Text, Resolved::Float);
     }
     Resolved::Text
+}
+
+/// Whether a scalar is the core schema's null: plain and empty, `~` or `null`.
+fn is_null(text: &str, plain: bool) -> bool {
+    plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 fn radix(digits: &str, radix: u32) -> Resolved {
@@ -333,7 +341,7 @@ impl<'a> Builder<'a> {
                         .any(|core| tag.is_yaml_core_schema_tag(core)),
                 };
                 self.text_bytes += text.len();
-                let text: Arc<str> = Arc::from(text.as_ref());
+                let text = text.into_owned();
                 (Value::Scalar { text, plain }, anchor)
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -423,12 +431,13 @@ fn key_text(node: &Node) -> Option<&str> {
 fn merged(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
     let is_merge =
         |key: &Node| matches!(&key.value, Value::Scalar { text, plain: true } if &**text == "<<");
+    if !entries.iter().any(|(key, _)| is_merge(key)) {
+        no_duplicate_keys(&entries)?;
+        return Ok(entries);
+    }
     let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
         entries.into_iter().partition(|(key, _)| is_merge(key));
     no_duplicate_keys(&own)?;
-    if merges.is_empty() {
-        return Ok(own);
-    }
     let not_a_mapping = |span| {
         Error::new(
             "a merge key (`<<`) takes a mapping, or a list of mappings, to merge",
@@ -450,10 +459,10 @@ fn merged(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
             Value::Scalar { .. } => return Err(not_a_mapping(value.span)),
         }
     }
-    let mut seen: std::collections::HashSet<Arc<str>> = own
+    let mut seen: std::collections::HashSet<String> = own
         .iter()
         .filter_map(|(key, _)| match &key.value {
-            Value::Scalar { text, .. } => Some(Arc::clone(text)),
+            Value::Scalar { text, .. } => Some(text.clone()),
             _ => None,
         })
         .collect();
@@ -461,7 +470,7 @@ fn merged(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
     for source in sources {
         for (key, value) in source.iter() {
             let fresh = match &key.value {
-                Value::Scalar { text, .. } => seen.insert(Arc::clone(text)),
+                Value::Scalar { text, .. } => seen.insert(text.clone()),
                 _ => true,
             };
             if fresh {
@@ -540,7 +549,7 @@ impl NodeDeserializer<'_> {
     }
 
     fn is_null(&self) -> bool {
-        self.resolved() == Some(Resolved::Null)
+        matches!(&self.0.value, Value::Scalar { text, plain } if is_null(text, *plain))
     }
 
     fn integer<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -623,7 +632,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
     /// with nothing after it, or `~` or `null` unquoted, is not text.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.0.value {
-            Value::Scalar { text, plain } if resolve(text, *plain) == Resolved::Null => {
+            Value::Scalar { text, plain } if is_null(text, *plain) => {
                 // An empty value has no length in the text (the parser calls it `~`).
                 let found = if text.is_empty() || self.0.span.len == 0 {
                     "nothing".to_owned()
